@@ -1,0 +1,43 @@
+"""Findings: what the checker reports, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.rules import RULES, Severity
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One rule violation at one line of one file.
+
+    ``line`` is ``None`` for a record only a snapshot holds. ``related`` names the other
+    records involved; ``before`` and ``after`` are the record's spec states around the
+    event; ``dropped`` is set for ``parse-error`` only.
+    """
+
+    rule: str
+    path: str
+    line: int | None
+    agent_id: str | None
+    agent_name: str | None
+    message: str
+    related: tuple[str, ...] = ()
+    before: str | None = None
+    after: str | None = None
+    dropped: int | None = None
+
+    @property
+    def severity(self) -> Severity:
+        """The rule's severity."""
+        return RULES[self.rule].severity
+
+    def sort_key(self) -> tuple[str, int, str, str, str, str]:
+        """Path, line, rule (rules.md §5), then agent and message for a total order."""
+        line = -1 if self.line is None else self.line
+        return (self.path, line, self.rule, self.agent_id or "", self.agent_name or "", self.message)
+
+
+def short_id(agent_id: str) -> str:
+    """The first 8 characters of an id, as people quote UUIDs."""
+    return agent_id[:8]

@@ -1,0 +1,191 @@
+"""Models of the daemon's agent index (``projections/agents.rs``), one per Midtown version.
+
+Each model is a step function ``apply(index, event)``: the new index depends on nothing
+but the old index and the event (no I/O, no clock, no globals). For speed it updates
+``index`` in place; copy the index first to keep the old one. Timestamps are not in the
+log, so ``stopped_at`` is tracked only as set or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from checker import events as ev
+
+
+@dataclass(slots=True, kw_only=True)
+class AgentRecord:
+    """What the daemon's ``Agent`` record holds that matters to the lifecycle."""
+
+    id: str
+    name: str
+    kind: str
+    agent_type: str
+    provider: str
+    channel: str | None = None
+    task_id: str | None = None
+    bound_thread_id: str | None = None
+    session_id: str | None = None
+    pid: int | None = None
+    stopped_at: bool = False
+    gc: bool = False
+
+
+@dataclass(slots=True)
+class AgentIndex:
+    """The daemon's ``AgentIndex``: records by id, routing maps, and the running set."""
+
+    by_id: dict[str, AgentRecord] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    by_task: dict[str, str] = field(default_factory=dict)
+    by_channel: dict[str, list[str]] = field(default_factory=dict)
+    by_thread: dict[str, str] = field(default_factory=dict)
+    running: set[str] = field(default_factory=set)
+
+    def copy(self) -> AgentIndex:
+        """A deep copy, for callers that want the step to be functional."""
+        return AgentIndex(
+            by_id={i: replace(r) for i, r in self.by_id.items()},
+            by_name=dict(self.by_name),
+            by_task=dict(self.by_task),
+            by_channel={c: list(ids) for c, ids in self.by_channel.items()},
+            by_thread=dict(self.by_thread),
+            running=set(self.running),
+        )
+
+
+Apply = Callable[[AgentIndex, ev.Event], None]
+
+
+def _created(index: AgentIndex, event: ev.AgentCreated) -> None:
+    # The record is replaced whole; `running` is left as it was, even for a reused id.
+    index.by_id[event.id] = AgentRecord(
+        id=event.id,
+        name=event.name,
+        kind=event.kind,
+        agent_type=event.agent_type,
+        provider=event.provider,
+        channel=event.channel,
+        task_id=event.task_id,
+        bound_thread_id=event.bound_thread_id,
+    )
+    index.by_name[event.name] = event.id
+    if event.task_id is not None:
+        index.by_task[event.task_id] = event.id
+    if event.channel is not None:
+        index.by_channel.setdefault(event.channel, []).append(event.id)
+    if event.bound_thread_id is not None:
+        index.by_thread[event.bound_thread_id] = event.id
+
+
+def _started(index: AgentIndex, event: ev.AgentStarted) -> None:
+    if record := index.by_id.get(event.id):
+        record.session_id = event.session_id
+        record.pid = event.pid
+        record.stopped_at = False
+        index.running.add(event.id)
+
+
+def _stopped(index: AgentIndex, event: ev.AgentStopped) -> None:
+    if record := index.by_id.get(event.id):
+        record.pid = None
+        record.stopped_at = True
+        index.running.discard(event.id)
+
+
+def _resumed(index: AgentIndex, event: ev.AgentResumed) -> None:
+    if record := index.by_id.get(event.id):
+        record.pid = event.pid
+        record.stopped_at = False
+        index.running.add(event.id)
+
+
+def _collected(index: AgentIndex, event: ev.AgentGarbageCollected) -> None:
+    record = index.by_id.get(event.id)
+    if record is None:
+        return
+    record.gc = True
+    index.running.discard(event.id)
+    # The daemon removes these entries without checking that they still point here.
+    index.by_name.pop(record.name, None)
+    if record.task_id is not None:
+        index.by_task.pop(record.task_id, None)
+    if record.bound_thread_id is not None:
+        index.by_thread.pop(record.bound_thread_id, None)
+    if record.channel is not None and (ids := index.by_channel.get(record.channel)) is not None:
+        ids[:] = [i for i in ids if i != event.id]
+        if not ids:
+            del index.by_channel[record.channel]
+
+
+def _channel_renamed(index: AgentIndex, event: ev.ChannelRenamed) -> None:
+    ids = index.by_channel.pop(event.old_name, None)
+    if ids is None:
+        return
+    index.by_channel[event.new_name] = ids  # overwrites an existing list (Midtown D10)
+    for agent_id in ids:
+        if record := index.by_id.get(agent_id):
+            record.channel = event.new_name
+
+
+def session_target(index: AgentIndex, name: str) -> AgentRecord | None:
+    """The record ``AgentSessionNotFound{name}`` reaches: ``by_name[name]``, if any."""
+    agent_id = index.by_name.get(name)
+    return None if agent_id is None else index.by_id.get(agent_id)
+
+
+def _session_cleared(index: AgentIndex, event: ev.AgentSessionNotFound) -> None:
+    """3d1b4c5d: clear the session and leave the record running (PR #2330's bug)."""
+    if record := session_target(index, event.name):
+        record.session_id = None
+
+
+def _session_cleared_and_unlisted(index: AgentIndex, event: ev.AgentSessionNotFound) -> None:
+    """d11b83e: also take the record out of ``running``; pid and stopped_at stay."""
+    if record := session_target(index, event.name):
+        record.session_id = None
+        index.running.discard(record.id)
+
+
+def _session_lost_as_stop(index: AgentIndex, event: ev.AgentSessionNotFound) -> None:
+    """proposed: act as a stop that also clears the session."""
+    if record := session_target(index, event.name):
+        record.session_id = None
+        record.pid = None
+        record.stopped_at = True
+        index.running.discard(record.id)
+
+
+_COMMON: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
+    ev.AgentCreated: _created,
+    ev.AgentStarted: _started,
+    ev.AgentStopped: _stopped,
+    ev.AgentResumed: _resumed,
+    ev.AgentGarbageCollected: _collected,
+    ev.ChannelRenamed: _channel_renamed,
+}
+
+
+def _model(session_not_found: Callable[[AgentIndex, ev.AgentSessionNotFound], None]) -> Apply:
+    handlers: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
+        **_COMMON,
+        ev.AgentSessionNotFound: session_not_found,
+    }
+
+    def apply(index: AgentIndex, event: ev.Event) -> None:
+        handler = handlers.get(type(event))
+        if handler is not None:
+            handler(index, event)
+
+    apply.__doc__ = f"Apply ``event`` to ``index``; {session_not_found.__doc__}"
+    return apply
+
+
+#: The projection model of each daemon version, by the name ``--semantics`` takes.
+PROJECTIONS: dict[str, Apply] = {
+    "d11b83e": _model(_session_cleared_and_unlisted),
+    "3d1b4c5d": _model(_session_cleared),
+    "proposed": _model(_session_lost_as_stop),
+}

@@ -1,0 +1,181 @@
+"""Streaming reader of Midtown event logs: one externally tagged ``DomainEvent`` per line.
+
+Every non-blank line is validated against the full schema in :mod:`checker.events`. The
+first malformed line ends the stream, as the daemon's recovery does (rules.md §1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, get_args, get_type_hints
+
+import msgspec
+
+from checker.events import EVENT_TYPES, Event, PrOpened
+
+_Envelope: type[msgspec.Struct] = msgspec.defstruct(
+    "_Envelope",
+    [(name, cls | msgspec.UnsetType, msgspec.UNSET) for name, cls in EVENT_TYPES.items()],
+    forbid_unknown_fields=True,
+)
+_decode_envelope = msgspec.json.Decoder(_Envelope).decode
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """The first line that does not parse, why, and how many non-blank lines follow it."""
+
+    line: int
+    reason: str
+    dropped: int
+
+
+class LineError(ValueError):
+    """A single line is not a valid ``DomainEvent``; the message says why."""
+
+
+def decode_line(raw: bytes) -> Event:
+    """Decode one non-blank line into its event, or raise :class:`LineError`."""
+    try:
+        envelope = _decode_envelope(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError) as error:
+        raise LineError(_explain(raw, error)) from None
+    present = [
+        getattr(envelope, name)
+        for name in envelope.__struct_fields__
+        if getattr(envelope, name) is not msgspec.UNSET
+    ]
+    if len(present) != 1:
+        if not present:
+            raise LineError("the object names no event variant")
+        names = ", ".join(type(event).__name__ for event in present)
+        raise LineError(f"the object has {len(present)} variant keys ({names}); exactly one is allowed")
+    event: Event = present[0]
+    if isinstance(event, PrOpened):
+        _check_author_alias(event)
+    if _NEGATIVE_ZERO.search(raw) and getattr(event, _UNSIGNED.get(type(event), ""), 1) == 0:
+        # serde_json reads -0 as a float, which no unsigned field accepts.
+        raise LineError(f"{type(event).__name__}.{_UNSIGNED[type(event)]} must be an integer, not -0")
+    return event
+
+
+_NEGATIVE_ZERO = re.compile(rb":\s*-0(?![0-9.eE])")
+_UNSIGNED: dict[type[Event], str] = {
+    cls: "pid" if "pid" in cls.__struct_fields__ else "number"
+    for cls in EVENT_TYPES.values()
+    if {"pid", "number"} & set(cls.__struct_fields__)
+}
+
+
+class LogReader:
+    """Iterate ``(line_number, event)`` over a log; stop at the first malformed line.
+
+    After iteration, :attr:`malformed` holds the bad line (or ``None``) and :attr:`events`
+    the number of events read.
+    """
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self._lines = lines
+        self.malformed: Malformed | None = None
+        self.events = 0
+
+    def __iter__(self) -> Iterator[tuple[int, Event]]:
+        lines = iter(self._lines)
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            try:
+                event = decode_line(raw)
+            except LineError as error:
+                dropped = sum(1 for rest in lines if rest.strip())
+                self.malformed = Malformed(number, str(error), dropped)
+                return
+            self.events += 1
+            yield number, event
+
+
+def _check_author_alias(event: PrOpened) -> None:
+    has_github = event.github_author is not msgspec.UNSET
+    has_alias = event.author is not msgspec.UNSET
+    if has_github and has_alias:
+        raise LineError('PrOpened has both "github_author" and its alias "author"')
+    if not (has_github or has_alias):
+        raise LineError('PrOpened is missing required field "github_author"')
+
+
+# --- turning msgspec's messages into ours --------------------------------------------------
+
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_TYPE_WORDS = {
+    "int": "an integer",
+    "str": "a string",
+    "float": "a number with a fraction",
+    "bool": "a boolean",
+    "null": "null",
+    "object": "an object",
+    "array": "an array",
+    "datetime": "an RFC 3339 date-time",
+}
+
+
+def _explain(raw: bytes, error: Exception) -> str:
+    """Say why ``raw`` failed, preferring its encoding and syntax over its shape."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"invalid UTF-8 (byte 0x{raw[bad.start]:02x} at column {bad.start + 1})"
+    if isinstance(error, msgspec.ValidationError):
+        try:
+            msgspec.json.decode(raw)
+        except msgspec.DecodeError as syntax:
+            return _explain_decode(str(syntax))
+        return _explain_validation(str(error))
+    return _explain_decode(str(error))
+
+
+def _words(type_name: str) -> str:
+    return _TYPE_WORDS.get(type_name, type_name)
+
+
+def _explain_validation(message: str) -> str:
+    match = _AT.match(message)
+    assert match is not None  # the pattern matches any string
+    what, path = match["what"], (match["path"] or "").lstrip(".")
+    if not path:
+        if unknown := re.fullmatch(r"Object contains unknown field `(.*)`", what):
+            return f'unknown event variant "{unknown[1]}"'
+        if got := re.fullmatch(r"Expected `object`, got `(\w+)`", what):
+            return f"expected a JSON object, got {_words(got[1])}"
+        return what
+    if missing := re.fullmatch(r"Object missing required field `(.*)`", what):
+        return f'{path} is missing required field "{missing[1]}"'
+    if got := re.fullmatch(r"Expected `(\w+)`(?: \| `(\w+)`)?, got `(\w+)`", what):
+        expected = _words(got[1]) + (f" or {_words(got[2])}" if got[2] else "")
+        return f"{path} must be {expected}, not {_words(got[3])}"
+    if bound := re.fullmatch(r"Expected `int` ([<>]=) (\d+)", what):
+        return f"{path} must be an integer {bound[1]} {bound[2]}"
+    if enum := re.fullmatch(r"Invalid enum value (.*)", what):
+        allowed = _allowed_values(path)
+        suffix = f" (expected one of {', '.join(allowed)})" if allowed else ""
+        return f"{path} has invalid value {enum[1]}{suffix}"
+    return f"{path}: {what.replace('`', '')}"
+
+
+def _explain_decode(message: str) -> str:
+    detail = message.removeprefix("JSON is malformed: ")
+    if detail.startswith("Input data was truncated"):
+        return "invalid JSON: the line ends before the value does (truncated)"
+    if column := re.search(r"\(byte (\d+)\)", detail):
+        detail = detail.replace(column[0], f"(column {int(column[1]) + 1})")
+    return f"invalid JSON: {detail}"
+
+
+def _allowed_values(path: str) -> tuple[str, ...]:
+    variant, _, field = path.partition(".")
+    cls = EVENT_TYPES.get(variant)
+    if cls is None or not field:
+        return ()
+    hint: Any = get_type_hints(cls).get(field)
+    return tuple(str(value) for value in get_args(hint))

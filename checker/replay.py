@@ -1,0 +1,419 @@
+"""The replay engine: events in order through a projection model, every rule checked.
+
+For each event: transition rules on the state before it (looked up in tables compiled
+from the spec), then the projection model applies it, then state rules on the state
+after it. End-of-replay rules run in :meth:`Replay.finish` (rules.md §4).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+
+from checker import events as ev
+from checker.findings import Finding, short_id
+from checker.messages import Context, lines_ago, transition_message
+from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
+from checker.reader import Malformed
+from spec import LIFECYCLE
+from spec.lifecycle import LIMBO, STOPPED
+from spec.tables import Outcome, Table, compile_table
+
+DEFAULT_SEMANTICS = "d11b83e"
+
+
+@cache
+def table(semantics: str) -> Table:
+    """The spec compiled for ``semantics``, once per process."""
+    return compile_table(LIFECYCLE, semantics)
+
+
+def _state_lookup() -> dict[tuple[bool, bool, bool, bool, bool], str]:
+    keys = ("collected", "running", "has_session", "has_pid", "stopped_at")
+    lookup = {}
+    for bits in range(32):
+        values = tuple(bool(bits >> i & 1) for i in range(5))
+        facts = dict(zip(keys, values, strict=True)) | {"is_lead": False}
+        lookup[values] = LIFECYCLE.classify(facts).name
+    return lookup  # type: ignore[return-value]
+
+
+_STATE_OF = _state_lookup()
+
+FactOf = Callable[[AgentRecord, Any, set[str]], bool]
+_FACTS: dict[str, FactOf] = {
+    "collected": lambda record, event, running: record.gc,
+    "running": lambda record, event, running: record.id in running,
+    "has_session": lambda record, event, running: record.session_id is not None,
+    "has_pid": lambda record, event, running: record.pid is not None,
+    "stopped_at": lambda record, event, running: record.stopped_at,
+    "is_lead": lambda record, event, running: record.kind == "Lead",
+    "event_has_session": lambda record, event, running: event.session_id is not None,
+}
+
+
+class Replay:
+    """Replays one log (optionally on top of a snapshot's index) and collects findings."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        semantics: str = DEFAULT_SEMANTICS,
+        index: AgentIndex | None = None,
+        snapshot_path: str | None = None,
+    ) -> None:
+        self.path = path
+        self.semantics = semantics
+        self.snapshot_path = snapshot_path or path
+        self.index = index if index is not None else AgentIndex()
+        self.findings: list[Finding] = []
+        self.events = 0
+        self._apply = PROJECTIONS[semantics]
+        self._table = table(semantics)
+        self._last_line: dict[str, int] = {}
+        self._stopped_line: dict[str, int] = {}
+        self._collected_line: dict[str, int] = {}
+        self._names: dict[str, set[str]] = {}
+        self._pids: dict[int, set[str]] = {}
+        self._failed_sessions: set[str] = set()
+        self._not_found: Counter[str] = Counter()
+        for record in self.index.by_id.values():
+            self._names.setdefault(record.name, set()).add(record.id)
+            self._track_pid(record.id, None, record.pid)
+        self._handlers: dict[type[ev.Event], Callable[[int, Any], None]] = {
+            ev.AgentCreated: self._created,
+            ev.AgentSessionNotFound: self._session_not_found,
+            ev.ChannelRenamed: self._channel_renamed,
+            **{kind: self._record_event for kind in ev.ID_KEYED},
+            **{kind: self._reference for kind in ev.AGENT_REFERENCES},
+        }
+
+    # --- driving ----------------------------------------------------------------------
+
+    def run(self, events: Iterable[tuple[int, ev.Event]]) -> None:
+        """Replay ``(line, event)`` pairs in order."""
+        handlers = self._handlers
+        for line, event in events:
+            self.events += 1
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(line, event)
+
+    def stopped_at_bad_line(self, malformed: Malformed) -> None:
+        """Report the line where the daemon's recovery (and so this replay) stops."""
+        later = "no later line" if malformed.dropped == 0 else (
+            f"{malformed.dropped} later line{'s' if malformed.dropped != 1 else ''}"
+        )
+        self._add("parse-error", malformed.line, None, None,
+                  f"{malformed.reason}; replay stops here ({later} would be dropped by the "
+                  "daemon's recovery)", dropped=malformed.dropped)  # fmt: skip
+
+    def finish(self) -> list[Finding]:
+        """Run the end-of-replay rules and return every finding, sorted."""
+        for record in self.index.by_id.values():
+            if record.gc:
+                continue
+            line = self._last_line.get(record.id)
+            path = self.path if line is not None else self.snapshot_path
+            if record.id in self.index.running and record.session_id in self._failed_sessions:
+                self._add("zombie-running", line, record.id, record.name,
+                          f"still running at the end of the log on session "
+                          f"{short_id(record.session_id or '')}, which hit "
+                          "'No conversation found'", path=path, before="running")  # fmt: skip
+            if self.state(record) == LIMBO:
+                self._add("limbo-unresolved", line, record.id, record.name,
+                          f"still in limbo at the end of the log (pid {record.pid}, no stopped_at): "
+                          "the daemon will neither resume nor collect it", path=path,
+                          before=LIMBO)  # fmt: skip
+        return sorted(self.findings, key=Finding.sort_key)
+
+    def state(self, record: AgentRecord) -> str:
+        """The spec state ``record`` is in."""
+        return _STATE_OF[
+            (record.gc, record.id in self.index.running, record.session_id is not None,
+             record.pid is not None, record.stopped_at)
+        ]  # fmt: skip
+
+    # --- events -----------------------------------------------------------------------
+
+    def _created(self, line: int, event: ev.AgentCreated) -> None:
+        old = self.index.by_id.get(event.id)
+        before, outcome, old_pid = None, None, None
+        if old is not None:
+            before, old_pid = self.state(old), old.pid
+            outcome = self._outcome(before, "AgentCreated", old, event)
+            self._names[old.name].discard(old.id)
+            self._transition_rules(line, old, event, before, outcome, name=event.name)
+        if event.kind == "Fork" and event.bound_thread_id is None:
+            self._add("fork-without-thread", line, event.id, event.name,
+                      "a Fork created with no bound_thread_id: no thread can reach it")  # fmt: skip
+        self._apply(self.index, event)
+        record = self.index.by_id[event.id]
+        self._names.setdefault(record.name, set()).add(record.id)
+        self._track_pid(record.id, old_pid, record.pid)
+        self._stopped_line.pop(record.id, None)
+        self._collected_line.pop(record.id, None)
+        self._entered(line, record, event, before, outcome)
+
+    def _record_event(self, line: int, event: Any) -> None:
+        record = self.index.by_id.get(event.id)
+        kind = type(event).__name__
+        if record is None:
+            self._add("unknown-agent", line, event.id, None,
+                      f"{kind} names agent {event.id}, which was never created; "
+                      "the daemon ignores it")  # fmt: skip
+            return
+        before, old_pid = self.state(record), record.pid
+        outcome = self._outcome(before, kind, record, event)
+        self._transition_rules(line, record, event, before, outcome)
+        if isinstance(event, ev.AgentStarted | ev.AgentResumed):
+            self._check_new_pid(line, record, event)
+        if isinstance(event, ev.AgentResumed) and record.session_id in self._failed_sessions:
+            self._add("stale-session-resumed", line, record.id, record.name,
+                      f"AgentResumed of session {short_id(record.session_id or '')}, which "
+                      "already hit 'No conversation found'", before=before)  # fmt: skip
+        if isinstance(event, ev.AgentGarbageCollected):
+            self._check_index_clobber(line, record)
+        self._apply(self.index, event)
+        self._track_pid(record.id, old_pid, record.pid)
+        if isinstance(event, ev.AgentStarted | ev.AgentResumed):
+            self._check_duplicates(line, record, before)
+        elif isinstance(event, ev.AgentGarbageCollected):
+            self._collected_line.setdefault(record.id, line)
+        self._entered(line, record, event, before, outcome)
+
+    def _session_not_found(self, line: int, event: ev.AgentSessionNotFound) -> None:
+        name, index = event.name, self.index
+        target = session_target(index, name)
+        running = sorted(
+            i for i in self._names.get(name, ()) if i in index.running and not index.by_id[i].gc
+        )
+        if target is None:
+            self._add("unknown-name", line, None, name,
+                      f"AgentSessionNotFound for {name}, which names no record; "
+                      "the daemon ignores it")  # fmt: skip
+        cleared = "no session" if target is None else f"the session of {short_id(target.id)}"
+        if len(running) > 1:
+            self._add("session-not-found-ambiguous", line, None, name,
+                      f"AgentSessionNotFound for {name} while {len(running)} records with that "
+                      f"name are running ({', '.join(map(short_id, running))}); the daemon "
+                      f"clears {cleared}", related=tuple(running))  # fmt: skip
+        elif len(running) == 1:
+            failed = index.by_id[running[0]]
+            if target is None or failed.id != target.id:
+                self._add("session-not-found-misattributed", line, failed.id, name,
+                          f"the failed session is that of {short_id(failed.id)}, the only "
+                          f"running {name}, but the daemon clears {cleared}",
+                          related=() if target is None else (target.id,))  # fmt: skip
+            if failed.session_id is not None:
+                self._failed_sessions.add(failed.session_id)
+        self._not_found[name] += 1
+        if self._not_found[name] == 3:
+            self._add("resume-loop", line, None, name,
+                      f"the 3rd AgentSessionNotFound for {name}: resume keeps failing")  # fmt: skip
+        if target is None:
+            return
+        before, old_pid = self.state(target), target.pid
+        outcome = self._outcome(before, "AgentSessionNotFound", target, event)
+        self._apply(index, event)
+        self._track_pid(target.id, old_pid, target.pid)
+        self._entered(line, target, event, before, outcome)
+
+    def _channel_renamed(self, line: int, event: ev.ChannelRenamed) -> None:
+        index = self.index
+        moved = index.by_channel.get(event.old_name, []) if event.old_name != event.new_name else []
+        resident = [
+            i for i in sorted(index.running)
+            if i not in moved and (r := index.by_id.get(i)) is not None
+            and r.kind == "Lead" and r.channel == event.new_name
+        ]  # fmt: skip
+        for agent_id in moved:
+            record = index.by_id.get(agent_id)
+            if record is None or record.kind != "Lead" or agent_id not in index.running:
+                continue
+            if resident:
+                self._add("duplicate-running-lead-channel", line, agent_id, record.name,
+                          f"ChannelRenamed moves this running Lead into {event.new_name}, where "
+                          f"{', '.join(map(self._who, resident))} is already running",
+                          related=tuple(resident))  # fmt: skip
+        self._apply(index, event)
+
+    def _reference(self, line: int, event: Any) -> None:
+        agent_id = getattr(event, ev.AGENT_REFERENCES[type(event)])
+        if agent_id not in self.index.by_id:
+            self._add("dangling-agent-ref", line, agent_id, None,
+                      f"{type(event).__name__} names agent {agent_id}, which was never created")  # fmt: skip
+
+    # --- rules around one event -------------------------------------------------------
+
+    def _outcome(self, state: str, event_name: str, record: AgentRecord, event: Any) -> Outcome:
+        entry = self._table[state][event_name]
+        running = self.index.running
+        return entry.outcome({fact: _FACTS[fact](record, event, running) for fact in entry.facts})
+
+    def _transition_rules(
+        self,
+        line: int,
+        record: AgentRecord,
+        event: ev.Event,
+        before: str,
+        outcome: Outcome,
+        *,
+        name: str | None = None,
+    ) -> None:
+        """Report the rules of a forbidden (state, event) pair; ``name`` overrides the record's."""
+        if not outcome.rules:
+            return
+        context = Context(
+            event=type(event).__name__,
+            record=record,
+            running=record.id in self.index.running,
+            collected_line=self._collected_line.get(record.id),
+            stopped_line=self._stopped_line.get(record.id),
+        )
+        for rule in outcome.rules:
+            self._add(rule, line, record.id, name or record.name,
+                      transition_message(rule, context), before=before,
+                      after=outcome.target)  # fmt: skip
+
+    def _entered(
+        self,
+        line: int,
+        record: AgentRecord,
+        event: ev.Event,
+        before: str | None,
+        outcome: Outcome | None,
+    ) -> None:
+        """Record the line, and report a forbidden state the event moved the record into."""
+        self._last_line[record.id] = line
+        after = self.state(record)
+        if after == STOPPED and before != STOPPED:
+            self._stopped_line[record.id] = line
+        state = LIFECYCLE.state(after)
+        if after == before or state.rule is None:
+            return
+        rule = outcome.entry_rule if outcome is not None and outcome.target == after else None
+        rule = rule or state.rule
+        kind = type(event).__name__
+        if rule == "stale-pid":
+            message = (f"{kind} took it out of running but kept pid {record.pid} and set no "
+                       "stopped_at: it is neither running nor stopped")  # fmt: skip
+        elif rule == "started-without-session":
+            message = "AgentStarted with no session_id (an old daemon): nothing can resume it"
+        else:
+            message = f"{kind} left it running with no session: nothing can resume it"
+        self._add(rule, line, record.id, record.name, message, before=before, after=after)
+
+    def _check_new_pid(self, line: int, record: AgentRecord, event: Any) -> None:
+        pid: int = event.pid
+        kind = type(event).__name__
+        if pid == 0:
+            self._add("pid-zero", line, record.id, record.name,
+                      f"{kind} with pid 0: kill -0 0 always succeeds, so the daemon never "
+                      "reconciles this agent")  # fmt: skip
+            return
+        for other in sorted(self._pids.get(pid, set()) - {record.id}):
+            holder = self.index.by_id[other]
+            if holder.gc:
+                continue
+            if other in self.index.running:
+                status = "running"
+            elif not holder.stopped_at:
+                status = "in limbo"
+            else:
+                continue
+            self._add("pid-reuse", line, record.id, record.name,
+                      f"{kind} with pid {pid}, which {self._who(other)} still holds ({status})",
+                      related=(other,))  # fmt: skip
+
+    def _check_duplicates(self, line: int, record: AgentRecord, before: str) -> None:
+        index = self.index
+        others = [
+            index.by_id[i] for i in sorted(index.running) if i != record.id and i in index.by_id
+        ]
+        reported: set[str] = set()
+        # One finding per other Worker on the task, but one per event for a Lead's channel:
+        # rules.md says "one finding per other record" for the first only.
+        if record.kind == "Worker" and record.task_id is not None:
+            for other in others:
+                if other.kind == "Worker" and other.task_id == record.task_id:
+                    reported.add(other.id)
+                    self._add("duplicate-running-worker-task", line, record.id, record.name,
+                              f"a second Worker is running for task {record.task_id}: "
+                              f"{self._who(other.id)} is running too", related=(other.id,),
+                              before=before)  # fmt: skip
+        if record.kind == "Lead" and record.channel is not None:
+            leads = [o.id for o in others if o.kind == "Lead" and o.channel == record.channel]
+            if leads:
+                reported.update(leads)
+                self._add("duplicate-running-lead-channel", line, record.id, record.name,
+                          f"a second Lead is running in channel {record.channel}: "
+                          f"{', '.join(map(self._who, leads))} is running too",
+                          related=tuple(leads), before=before)  # fmt: skip
+        same_name = [o.id for o in others if o.name == record.name and o.id not in reported]
+        if same_name:
+            self._add("duplicate-running-name", line, record.id, record.name,
+                      f"{len(same_name)} other running record{'s' if len(same_name) > 1 else ''} "
+                      f"named {record.name}: {', '.join(map(short_id, same_name))}",
+                      related=tuple(same_name), before=before)  # fmt: skip
+
+    def _check_index_clobber(self, line: int, record: AgentRecord) -> None:
+        index = self.index
+        clobbered = [
+            f"{label}[{key}]"
+            for label, mapping, key in (
+                ("by_name", index.by_name, record.name),
+                ("by_task", index.by_task, record.task_id),
+                ("by_thread", index.by_thread, record.bound_thread_id),
+            )
+            if key is not None and mapping.get(key, record.id) != record.id
+        ]
+        if clobbered:
+            owners = sorted({
+                owner for mapping, key in (
+                    (index.by_name, record.name), (index.by_task, record.task_id),
+                    (index.by_thread, record.bound_thread_id))
+                if key is not None and (owner := mapping.get(key, record.id)) != record.id
+            })  # fmt: skip
+            self._add("gc-index-clobber", line, record.id, record.name,
+                      f"collecting it removes {', '.join(clobbered)}, which point to "
+                      f"{', '.join(map(self._who, owners))}{lines_ago('collected', None)}",
+                      related=tuple(owners))  # fmt: skip
+
+    # --- bookkeeping ------------------------------------------------------------------
+
+    def _track_pid(self, agent_id: str, old: int | None, new: int | None) -> None:
+        if old == new:
+            return
+        if old is not None:
+            self._pids[old].discard(agent_id)
+        if new is not None:
+            self._pids.setdefault(new, set()).add(agent_id)
+
+    def _who(self, agent_id: str) -> str:
+        record = self.index.by_id.get(agent_id)
+        name = record.name if record is not None else "?"
+        return f"{name} ({short_id(agent_id)})"
+
+    def _add(
+        self,
+        rule: str,
+        line: int | None,
+        agent_id: str | None,
+        agent_name: str | None,
+        message: str,
+        *,
+        path: str | None = None,
+        related: tuple[str, ...] = (),
+        before: str | None = None,
+        after: str | None = None,
+        dropped: int | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(rule=rule, path=path or self.path, line=line, agent_id=agent_id,
+                    agent_name=agent_name, message=message, related=related, before=before,
+                    after=after, dropped=dropped)  # fmt: skip
+        )

@@ -1,0 +1,112 @@
+"""Reports over the same data: human text and the JSON report (rules.md §5)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import msgspec
+
+from checker.check import InputReport
+from checker.findings import Finding, short_id
+from checker.rules import Severity
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
+
+
+def _agent(finding: Finding) -> str:
+    if finding.agent_id is None:
+        return finding.agent_name or ""
+    short = short_id(finding.agent_id)
+    return f"{finding.agent_name} ({short})" if finding.agent_name else short
+
+
+def render_finding(finding: Finding, *, colour: bool = False) -> str:
+    """``path:line: severity rule: agent: message`` on one line."""
+    where = finding.path if finding.line is None else f"{finding.path}:{finding.line}"
+    severity = finding.severity
+    head = _paint(f"{severity} {finding.rule}", _COLOURS[severity], colour)
+    agent = _agent(finding)
+    return f"{where}: {head}: " + (f"{agent}: " if agent else "") + finding.message
+
+
+def render_text(reports: Sequence[InputReport], semantics: str, *, colour: bool = False) -> str:
+    """Findings grouped by input, then one summary line."""
+    out: list[str] = []
+    readable = [report for report in reports if report.error is None]
+    if not readable:  # the CLI has already said why on stderr, one line per input
+        return ""
+    for report in readable:
+        stats = f"{_plural(report.events, 'event')}, {_plural(report.agents, 'agent')}"
+        read = " + ".join(p for p in (report.snapshot, report.log) if p) or report.path
+        out.append(_paint(f"{report.path}", "1", colour) + f" ({read}; {stats})"
+                   if read != report.path else _paint(report.path, "1", colour) + f" ({stats})")  # fmt: skip
+        out.extend(f"  note: {note}" for note in report.notes)
+        if not report.findings:
+            out.append("  no findings")
+        out.extend(f"  {render_finding(f, colour=colour)}" for f in report.findings)
+        out.append("")
+    out.append(summary(reports, semantics))
+    return "\n".join(out) + "\n"
+
+
+def summary(reports: Sequence[InputReport], semantics: str) -> str:
+    """``3 errors, 1 warning, 0 info in 2 inputs (semantics d11b83e)``."""
+    counts = Counter(f.severity for r in reports for f in r.findings)
+    parts = [_plural(counts[s], s.value) for s in Severity]
+    unreadable = sum(1 for r in reports if r.error is not None)
+    tail = f", {unreadable} unreadable" if unreadable else ""
+    return f"{', '.join(parts)} in {_plural(len(reports), 'input')}{tail} (semantics {semantics})"
+
+
+class _JsonFinding(msgspec.Struct, omit_defaults=True):
+    rule: str
+    severity: str
+    path: str
+    line: int | None
+    agent_id: str | None
+    agent_name: str | None
+    message: str
+    related: list[str] = []
+    before: str | None = None
+    after: str | None = None
+    dropped: int | None = None
+
+
+def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
+    """The JSON report: semantics, inputs, findings (sorted by path, line, rule)."""
+    findings = sorted((f for r in reports for f in r.findings), key=Finding.sort_key)
+    counts = Counter(str(f.severity) for f in findings)
+    document = {
+        "semantics": semantics,
+        "inputs": [
+            {
+                "path": r.path,
+                "events": r.events,
+                "agents": r.agents,
+                "log": r.log,
+                "snapshot": r.snapshot,
+                "notes": list(r.notes),
+                "error": r.error,
+            }
+            for r in reports
+        ],
+        "findings": [
+            _JsonFinding(
+                rule=f.rule, severity=str(f.severity), path=f.path, line=f.line,
+                agent_id=f.agent_id, agent_name=f.agent_name, message=f.message,
+                related=list(f.related), before=f.before, after=f.after, dropped=f.dropped,
+            )
+            for f in findings
+        ],
+        "summary": {str(s): counts[str(s)] for s in Severity},
+    }  # fmt: skip
+    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"

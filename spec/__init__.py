@@ -1,0 +1,19 @@
+"""The Midtown agent lifecycle as an explicit, self-checking state machine.
+
+Pure data and functions: no I/O, and nothing imported from the rest of lifecheck.
+"""
+
+from spec.lifecycle import LIFECYCLE, SEMANTICS
+from spec.model import Condition, Spec, State, Transition, when
+from spec.validate import InvalidSpec
+
+__all__ = [
+    "LIFECYCLE",
+    "SEMANTICS",
+    "Condition",
+    "InvalidSpec",
+    "Spec",
+    "State",
+    "Transition",
+    "when",
+]
