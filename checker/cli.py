@@ -42,14 +42,35 @@ def cli() -> None:
 
 @cli.command(epilog=_CHECK_EPILOG)
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report for people, or JSON for tools.")
-@click.option("--semantics", type=click.Choice(SEMANTICS), default=DEFAULT_SEMANTICS,
-              show_default=True, help="Which Midtown version's projection to replay through.")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning",
-              show_default=True, help="Lowest severity that makes the exit code 1.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text report (auto: only on a terminal).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report for people, or JSON for tools.",
+)
+@click.option(
+    "--semantics",
+    type=click.Choice(SEMANTICS),
+    default=DEFAULT_SEMANTICS,
+    show_default=True,
+    help="Which Midtown version's projection to replay through.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (auto: only on a terminal).",
+)
 def check(paths: tuple[str, ...], output: str, semantics: str, fail_on: str, color: str) -> None:
     """Replay logs or event-store directories and report every forbidden state.
 

@@ -35,7 +35,14 @@ class Finding:
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         """Path, line, rule (rules.md §5), then agent and message for a total order."""
         line = -1 if self.line is None else self.line
-        return (self.path, line, self.rule, self.agent_id or "", self.agent_name or "", self.message)
+        return (
+            self.path,
+            line,
+            self.rule,
+            self.agent_id or "",
+            self.agent_name or "",
+            self.message,
+        )
 
 
 def short_id(agent_id: str) -> str:

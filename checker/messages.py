@@ -31,7 +31,8 @@ def _pid(record: AgentRecord) -> str:
 
 def _stop_not_running(c: Context) -> str:
     if c.record.stopped_at:
-        return f"AgentStopped for a record that is already stopped{lines_ago('stopped', c.stopped_line)}"
+        stopped = lines_ago("stopped", c.stopped_line)
+        return f"AgentStopped for a record that is already stopped{stopped}"
     return "AgentStopped for a record that was never started"
 
 
@@ -44,8 +45,12 @@ _TEXTS: dict[str, Callable[[Context], str]] = {
         f"{c.event} for a garbage-collected record"
         f"{lines_ago('collected', c.collected_line)}; the daemon applies it anyway"
     ),
-    "start-while-running": lambda c: f"AgentStarted for a record already running ({_pid(c.record)})",
-    "resume-while-running": lambda c: f"AgentResumed for a record already running ({_pid(c.record)})",
+    "start-while-running": lambda c: (
+        f"AgentStarted for a record already running ({_pid(c.record)})"
+    ),
+    "resume-while-running": lambda c: (
+        f"AgentResumed for a record already running ({_pid(c.record)})"
+    ),
     "resume-without-session": lambda c: (
         "AgentResumed for a record with no session to resume; it comes back running without one"
     ),

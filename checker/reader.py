@@ -6,6 +6,7 @@ first malformed line ends the stream, as the daemon's recovery does (rules.md §
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -51,22 +52,57 @@ def decode_line(raw: bytes) -> Event:
         if not present:
             raise LineError("the object names no event variant")
         names = ", ".join(type(event).__name__ for event in present)
-        raise LineError(f"the object has {len(present)} variant keys ({names}); exactly one is allowed")
+        raise LineError(
+            f"the object has {len(present)} variant keys ({names}); exactly one is allowed"
+        )
     event: Event = present[0]
-    if isinstance(event, PrOpened):
-        _check_author_alias(event)
-    if _NEGATIVE_ZERO.search(raw) and getattr(event, _UNSIGNED.get(type(event), ""), 1) == 0:
-        # serde_json reads -0 as a float, which no unsigned field accepts.
-        raise LineError(f"{type(event).__name__}.{_UNSIGNED[type(event)]} must be an integer, not -0")
+    kind = type(event)
+    if raw.count(b'":') > _KEYS[kind]:  # more keys than a line of this variant has
+        _check_duplicate_keys(raw, kind)
+    if kind is PrOpened:
+        _check_author_alias(event)  # type: ignore[arg-type]
+    if kind in _UNSIGNED:
+        field, negative_zero = _UNSIGNED[kind]
+        if getattr(event, field) == 0 and negative_zero.search(raw):
+            # serde_json reads -0 as a float, which no unsigned field accepts.
+            raise LineError(f"{kind.__name__}.{field} must be an integer, not -0")
     return event
 
 
-_NEGATIVE_ZERO = re.compile(rb":\s*-0(?![0-9.eE])")
-_UNSIGNED: dict[type[Event], str] = {
-    cls: "pid" if "pid" in cls.__struct_fields__ else "number"
-    for cls in EVENT_TYPES.values()
-    if {"pid", "number"} & set(cls.__struct_fields__)
+#: How many keys a line of each variant has at most: the variant and each serde field.
+_KEYS: dict[type[Event], int] = {
+    kind: len(kind.__struct_fields__) + (0 if kind is PrOpened else 1)  # `author` is an alias
+    for kind in EVENT_TYPES.values()
 }
+
+
+def _unsigned_field(kind: type[Event]) -> tuple[str, re.Pattern[bytes]]:
+    field = "pid" if "pid" in kind.__struct_fields__ else "number"
+    return field, re.compile(rb'(?<!\\)"' + field.encode() + rb'"\s*:\s*-0(?![0-9.eE])')
+
+
+#: Variants with an unsigned integer field: its name and a pattern for it written as -0.
+_UNSIGNED: dict[type[Event], tuple[str, re.Pattern[bytes]]] = {
+    kind: _unsigned_field(kind)
+    for kind in EVENT_TYPES.values()
+    if {"pid", "number"} & set(kind.__struct_fields__)
+}
+
+
+def _check_duplicate_keys(raw: bytes, kind: type[Event]) -> None:
+    """serde rejects a second key after the variant and a field given twice."""
+    pairs = json.loads(raw, object_pairs_hook=list)
+    keys = [key for key, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise LineError(
+            f"the object has {len(keys)} variant keys ({', '.join(keys)}); exactly one is allowed"
+        )
+    body = pairs[0][1]
+    known = set(kind.__struct_fields__)
+    fields = [key for key, _ in body if key in known]
+    for field in fields:
+        if fields.count(field) > 1:
+            raise LineError(f'{kind.__name__} has duplicate field "{field}"')
 
 
 class LogReader:
@@ -130,9 +166,9 @@ def _explain(raw: bytes, error: Exception) -> str:
         try:
             msgspec.json.decode(raw)
         except msgspec.DecodeError as syntax:
-            return _explain_decode(str(syntax))
+            return _explain_decode(str(syntax), raw)
         return _explain_validation(str(error))
-    return _explain_decode(str(error))
+    return _explain_decode(str(error), raw)
 
 
 def _words(type_name: str) -> str:
@@ -151,9 +187,9 @@ def _explain_validation(message: str) -> str:
         return what
     if missing := re.fullmatch(r"Object missing required field `(.*)`", what):
         return f'{path} is missing required field "{missing[1]}"'
-    if got := re.fullmatch(r"Expected `(\w+)`(?: \| `(\w+)`)?, got `(\w+)`", what):
-        expected = _words(got[1]) + (f" or {_words(got[2])}" if got[2] else "")
-        return f"{path} must be {expected}, not {_words(got[3])}"
+    if got := re.fullmatch(r"Expected `([\w |]+)`, got `(\w+)`", what):
+        expected = " or ".join(_words(name) for name in got[1].split(" | "))
+        return f"{path} must be {expected}, not {_words(got[2])}"
     if bound := re.fullmatch(r"Expected `int` ([<>]=) (\d+)", what):
         return f"{path} must be an integer {bound[1]} {bound[2]}"
     if enum := re.fullmatch(r"Invalid enum value (.*)", what):
@@ -163,9 +199,14 @@ def _explain_validation(message: str) -> str:
     return f"{path}: {what.replace('`', '')}"
 
 
-def _explain_decode(message: str) -> str:
+_LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
+
+
+def _explain_decode(message: str, raw: bytes) -> str:
     detail = message.removeprefix("JSON is malformed: ")
     if detail.startswith("Input data was truncated"):
+        if _LONE_SURROGATE.search(raw):
+            return "invalid JSON: a \\u escape is an unpaired surrogate"
         return "invalid JSON: the line ends before the value does (truncated)"
     if column := re.search(r"\(byte (\d+)\)", detail):
         detail = detail.replace(column[0], f"(column {int(column[1]) + 1})")

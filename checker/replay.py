@@ -87,8 +87,8 @@ class Replay:
             ev.AgentCreated: self._created,
             ev.AgentSessionNotFound: self._session_not_found,
             ev.ChannelRenamed: self._channel_renamed,
-            **{kind: self._record_event for kind in ev.ID_KEYED},
-            **{kind: self._reference for kind in ev.AGENT_REFERENCES},
+            **dict.fromkeys(ev.ID_KEYED, self._record_event),
+            **dict.fromkeys(ev.AGENT_REFERENCES, self._reference),
         }
 
     # --- driving ----------------------------------------------------------------------
@@ -104,8 +104,10 @@ class Replay:
 
     def stopped_at_bad_line(self, malformed: Malformed) -> None:
         """Report the line where the daemon's recovery (and so this replay) stops."""
-        later = "no later line" if malformed.dropped == 0 else (
-            f"{malformed.dropped} later line{'s' if malformed.dropped != 1 else ''}"
+        later = (
+            "no later line"
+            if malformed.dropped == 0
+            else (f"{malformed.dropped} later line{'s' if malformed.dropped != 1 else ''}")
         )
         self._add("parse-error", malformed.line, None, None,
                   f"{malformed.reason}; replay stops here ({later} would be dropped by the "
@@ -125,8 +127,8 @@ class Replay:
                           "'No conversation found'", path=path, before="running")  # fmt: skip
             if self.state(record) == LIMBO:
                 self._add("limbo-unresolved", line, record.id, record.name,
-                          f"still in limbo at the end of the log (pid {record.pid}, no stopped_at): "
-                          "the daemon will neither resume nor collect it", path=path,
+                          f"still in limbo at the end of the log (pid {record.pid}, no "
+                          "stopped_at): the daemon will neither resume nor collect it", path=path,
                           before=LIMBO)  # fmt: skip
         return sorted(self.findings, key=Finding.sort_key)
 
@@ -245,7 +247,8 @@ class Replay:
         agent_id = getattr(event, ev.AGENT_REFERENCES[type(event)])
         if agent_id not in self.index.by_id:
             self._add("dangling-agent-ref", line, agent_id, None,
-                      f"{type(event).__name__} names agent {agent_id}, which was never created")  # fmt: skip
+                      f"{type(event).__name__} names agent {agent_id}, which was never "
+                      "created")  # fmt: skip
 
     # --- rules around one event -------------------------------------------------------
 
@@ -413,7 +416,16 @@ class Replay:
         dropped: int | None = None,
     ) -> None:
         self.findings.append(
-            Finding(rule=rule, path=path or self.path, line=line, agent_id=agent_id,
-                    agent_name=agent_name, message=message, related=related, before=before,
-                    after=after, dropped=dropped)  # fmt: skip
+            Finding(
+                rule=rule,
+                path=path or self.path,
+                line=line,
+                agent_id=agent_id,
+                agent_name=agent_name,
+                message=message,
+                related=related,
+                before=before,
+                after=after,
+                dropped=dropped,
+            )
         )

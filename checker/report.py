@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 
@@ -46,9 +47,9 @@ def render_text(reports: Sequence[InputReport], semantics: str, *, colour: bool 
         return ""
     for report in readable:
         stats = f"{_plural(report.events, 'event')}, {_plural(report.agents, 'agent')}"
-        read = " + ".join(p for p in (report.snapshot, report.log) if p) or report.path
-        out.append(_paint(f"{report.path}", "1", colour) + f" ({read}; {stats})"
-                   if read != report.path else _paint(report.path, "1", colour) + f" ({stats})")  # fmt: skip
+        files = [os.path.basename(p) for p in (report.snapshot, report.log) if p]
+        replayed = f": {' + '.join(files)}" if report.log != report.path else ""
+        out.append(f"{_paint(report.path, '1', colour)}{replayed} ({stats})")
         out.extend(f"  note: {note}" for note in report.notes)
         if not report.findings:
             out.append("  no findings")

@@ -28,7 +28,7 @@ _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
-        Rule("parse-error", _E, "a line is not a valid DomainEvent; the daemon's replay stops there"),
+        Rule("parse-error", _E, "a line is not a valid DomainEvent; replay stops there"),
         Rule("unknown-agent", _E, "an id-keyed agent event names an id never created"),
         Rule("duplicate-id", _E, "AgentCreated reuses an id that already exists"),
         Rule("fork-without-thread", _E, "a Fork is created with no bound_thread_id"),
@@ -36,7 +36,7 @@ RULES: dict[str, Rule] = {
         Rule("start-while-running", _E, "AgentStarted for a record already running"),
         Rule("resume-while-running", _E, "AgentResumed for a record already running"),
         Rule("resume-without-session", _E, "AgentResumed for a stopped record with no session"),
-        Rule("stale-session-resumed", _E, "AgentResumed of a session that hit 'No conversation found'"),
+        Rule("stale-session-resumed", _E, "AgentResumed of a session known to be gone"),
         Rule("pid-zero", _E, "AgentStarted or AgentResumed with pid 0"),
         Rule("pid-reuse", _W, "a new pid is still held by another running or limbo record"),
         Rule("duplicate-running-worker-task", _E, "two running Workers share a task"),
@@ -48,8 +48,8 @@ RULES: dict[str, Rule] = {
         Rule("gc-not-stopped", _E, "AgentGarbageCollected for a record with no stopped_at"),
         Rule("gc-index-clobber", _W, "collecting a record removes a newer record's index entries"),
         Rule("unknown-name", _W, "AgentSessionNotFound names no record"),
-        Rule("session-not-found-ambiguous", _E, "AgentSessionNotFound while several same-name records run"),
-        Rule("session-not-found-misattributed", _E, "AgentSessionNotFound clears another record's session"),
+        Rule("session-not-found-ambiguous", _E, "AgentSessionNotFound while same-name records run"),
+        Rule("session-not-found-misattributed", _E, "AgentSessionNotFound hits the wrong record"),
         Rule("stale-pid", _W, "a record is left in limbo: not running, stale pid, no stopped_at"),
         Rule("running-without-session", _E, "a record is left running with no session"),
         Rule("resume-loop", _E, "the 3rd AgentSessionNotFound for one name"),

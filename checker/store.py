@@ -39,13 +39,20 @@ class Source:
 
 def locate(path: str) -> Source:
     """Resolve an input path to a log file or a store's snapshot and log."""
-    mode = _stat(path)
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(_stat(path)):
         return _store(path)
+    _require_file(path)
+    return Source(path=path, log=path)
+
+
+def _require_file(path: str) -> None:
+    """A FIFO, socket or device would block or never end: only regular files are read."""
+    mode = _stat(path)
     if not stat.S_ISREG(mode):
         kind = "a character device" if stat.S_ISCHR(mode) else "a special file"
+        if stat.S_ISDIR(mode):
+            kind = "a directory"
         raise InputError(f"{path}: not a log file or a store directory ({kind})")
-    return Source(path=path, log=path)
 
 
 def _stat(path: str) -> int:
@@ -90,12 +97,16 @@ def _store(directory: str) -> Source:
     ignored = [name for seq, name in sorted(logs.items()) if seq != sequence]
     if ignored:
         notes.append(f"not replayed, as the daemon does not replay them: {', '.join(ignored)}")
-    return Source(
+    source = Source(
         path=directory,
         log=os.path.join(directory, log_name) if sequence in logs else None,
         snapshot=os.path.join(directory, snapshots[sequence]) if snapshots else None,
         notes=tuple(notes),
     )
+    for file in (source.log, source.snapshot):
+        if file is not None:
+            _require_file(file)
+    return source
 
 
 # --- snapshots ----------------------------------------------------------------------------
@@ -139,7 +150,9 @@ def read_snapshot(path: str) -> AgentIndex:
     try:
         snapshot = msgspec.json.decode(data, type=_Snapshot)
     except msgspec.DecodeError as error:
-        raise InputError(f"{path}:{_line_of(data, str(error))}: corrupt snapshot: {error}") from None
+        raise InputError(
+            f"{path}:{_line_of(data, str(error))}: corrupt snapshot: {error}"
+        ) from None
     except msgspec.ValidationError as error:
         raise InputError(f"{path}: corrupt snapshot: {error}") from None
     except UnicodeDecodeError:

@@ -55,6 +55,7 @@ def _guard(conjunction: Conjunction) -> Callable[[EventData], bool]:
 
 def _report(rules: tuple[str, ...]) -> Callable[[EventData], Any]:
     def report(event: EventData) -> None:
+        assert isinstance(event.model, Record)
         event.model.reported.extend(rules)
 
     return report

@@ -53,9 +53,7 @@ def _names(spec: Spec) -> list[str]:
     known_states, known_events = set(states), set(spec.events)
     known_facts = set(spec.record_facts) | set(spec.event_facts)
     known_semantics = set(spec.semantics)
-    problems = _offenders(
-        "duplicate state names", [n for n, k in Counter(states).items() if k > 1]
-    )
+    problems = _offenders("duplicate state names", [n for n, k in Counter(states).items() if k > 1])
     problems += _offenders(
         "initial or terminal state not declared",
         [n for n in (spec.initial, spec.terminal) if n not in known_states],
@@ -69,7 +67,6 @@ def _names(spec: Spec) -> list[str]:
             if c.fact not in spec.record_facts
         ],
     )
-    t: Transition
     problems += _offenders(
         "transitions with undeclared states",
         [str(t) for t in spec.transitions if not {t.source, t.target} <= known_states],
@@ -91,14 +88,15 @@ def _names(spec: Spec) -> list[str]:
 
 def _partition(spec: Spec) -> list[str]:
     """Every combination of record facts must fall in exactly one state."""
-    orphans, overlaps = [], []
+    orphans: list[str] = []
+    overlaps: list[str] = []
     for facts in assignments(spec.record_facts):
         holding = [state.name for state in spec.states if satisfied(state.invariants, facts)]
-        if len(holding) != 1:
-            shown = describe(when(**facts))
-            (orphans if not holding else overlaps).append(
-                shown if not holding else f"{shown} -> {holding}"
-            )
+        shown = describe(when(**facts))
+        if not holding:
+            orphans.append(shown)
+        elif len(holding) > 1:
+            overlaps.append(f"{shown} -> {holding}")
     return _offenders("record facts in no state", orphans) + _offenders(
         "record facts in several states", overlaps
     )

@@ -31,7 +31,7 @@ def _event(draw: st.DrawFn, created: list[str]) -> bytes:
         "create", "create", "start", "start", "resume", "resume", "stop", "stop", "snf", "snf",
         "gc", "report", "stop-failed", "rename", "assign", "mention", "spawn-failed",
     ]))  # fmt: skip
-    pick = lambda values: draw(st.sampled_from(values))  # noqa: E731
+    pick = lambda values: draw(st.sampled_from(values))
     if op == "create":
         created.append(i)
         return _line("AgentCreated", id=i, name=pick(NAMES), kind=pick(_KINDS),

@@ -71,9 +71,18 @@ FieldType = str | tuple[str, ...]  # a tuple is an enum: its allowed names
 # AMBIGUITY: PrUpdated.ci_status / review_state are taken as the CiStatus / ReviewState enums.
 # AMBIGUITY: WorktreeCreated.path (PathBuf) is a JSON string; a "?" field is Option<String>.
 VARIANTS: dict[str, dict[str, FieldType]] = {
-    "AgentCreated": {"id": S, "name": S, "kind": KIND, "agent_type": S, "provider": PROVIDER,
-                     "channel": OS, "task_id": OS, "bound_thread_id": OS, "icon": OS,
-                     "color": OS},
+    "AgentCreated": {
+        "id": S,
+        "name": S,
+        "kind": KIND,
+        "agent_type": S,
+        "provider": PROVIDER,
+        "channel": OS,
+        "task_id": OS,
+        "bound_thread_id": OS,
+        "icon": OS,
+        "color": OS,
+    },
     "AgentStarted": {"id": S, "pid": U32, "session_id": OS},
     "AgentStopped": {"id": S, "reason": S},
     "AgentResumed": {"id": S, "pid": U32},
@@ -84,15 +93,32 @@ VARIANTS: dict[str, dict[str, FieldType]] = {
     "AgentSessionNotFound": {"name": S},
     "ChannelRenamed": {"old_name": S, "new_name": S},
     "TaskAssigned": {"task_id": S, "agent_id": S},
-    "MessagePosted": {"id": S, "channel": S, "sender": S, "content": S, "thread_id": OS,
-                      "tool_data": OPT_LIST, "auto_output": BOOL_DEFAULT_FALSE},
+    "MessagePosted": {
+        "id": S,
+        "channel": S,
+        "sender": S,
+        "content": S,
+        "thread_id": OS,
+        "tool_data": OPT_LIST,
+        "auto_output": BOOL_DEFAULT_FALSE,
+    },
     "MentionRouted": {"message_id": S, "target_agent": S},
     "ProcessHealthChecked": {"agent_id": S, "status": PROCESS_STATUS},
     "UsageLimitHit": {"agent_id": S, "reset_at": DATETIME},
     "AuthErrorDetected": {"agent_id": S},
-    "TaskCreated": {"id": S, "subject": S, "channel": S, "blocked_by": VEC_S, "agent_type": OS,
-                    "agent_name": OS, "icon": OS, "color": OS, "parent": OS, "thread_id": OS,
-                    "message_id": OS},
+    "TaskCreated": {
+        "id": S,
+        "subject": S,
+        "channel": S,
+        "blocked_by": VEC_S,
+        "agent_type": OS,
+        "agent_name": OS,
+        "icon": OS,
+        "color": OS,
+        "parent": OS,
+        "thread_id": OS,
+        "message_id": OS,
+    },
     "TaskUpdated": {"task_id": S, "thread_id": OS, "message_id": OS},
     "TaskCompleted": {"task_id": S},
     "TaskReset": {"task_id": S, "reason": S},
@@ -117,16 +143,28 @@ VARIANTS: dict[str, dict[str, FieldType]] = {
 }
 ALIASES: dict[str, dict[str, str]] = {"PrOpened": {"author": "github_author"}}
 
-ID_KEYED = ("AgentStarted", "AgentStopped", "AgentResumed", "AgentGarbageCollected",
-            "AgentStateReported", "AgentStopFailed")
-DANGLING_REF_FIELD = {"TaskAssigned": "agent_id", "MentionRouted": "target_agent",
-                      "ProcessHealthChecked": "agent_id", "UsageLimitHit": "agent_id",
-                      "AuthErrorDetected": "agent_id"}
+ID_KEYED = (
+    "AgentStarted",
+    "AgentStopped",
+    "AgentResumed",
+    "AgentGarbageCollected",
+    "AgentStateReported",
+    "AgentStopFailed",
+)
+DANGLING_REF_FIELD = {
+    "TaskAssigned": "agent_id",
+    "MentionRouted": "target_agent",
+    "ProcessHealthChecked": "agent_id",
+    "UsageLimitHit": "agent_id",
+    "AuthErrorDetected": "agent_id",
+}
 
 # AMBIGUITY: "whitespace-only" uses Unicode White_Space (what Rust's str::trim strips), not
 # only ASCII whitespace; such a line is blank and skipped.
-UNICODE_WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-                      "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+UNICODE_WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 # AMBIGUITY: RFC 3339 read strictly per its ABNF: "T"/"t" separator (no space), "Z"/"z" or
 # +hh:mm/-hh:mm, optional fraction of 1+ digits, seconds 00-60 (leap second), real dates only.
@@ -220,8 +258,7 @@ def _check_field(name: str, ftype: FieldType, present: bool, v: Any) -> Any:
     elif ftype in (BOOL, BOOL_DEFAULT_FALSE):
         ok = isinstance(v, bool)  # so an explicit null auto_output is malformed
     elif ftype == VEC_S:
-        ok = isinstance(v, list) and all(isinstance(x, str) and not _lone_surrogate(x)
-                                         for x in v)
+        ok = isinstance(v, list) and all(isinstance(x, str) and not _lone_surrogate(x) for x in v)
     elif ftype == OPT_LIST:
         ok = isinstance(v, list)
     elif ftype == DATETIME:
@@ -245,8 +282,12 @@ def parse_line(raw: bytes) -> tuple[str, dict[str, Any]] | None:
     if text.strip(UNICODE_WHITESPACE) == "":
         return None
     try:
-        doc = json.loads(text, object_pairs_hook=_object_hook, parse_int=_parse_int,
-                         parse_constant=_reject_constant)
+        doc = json.loads(
+            text,
+            object_pairs_hook=_object_hook,
+            parse_int=_parse_int,
+            parse_constant=_reject_constant,
+        )
     # AMBIGUITY: anything Python's json cannot decode (including integers over 4300 digits and
     # nesting deep enough for RecursionError) is malformed; serde_json's own nesting limit of
     # 128 is not modelled.
@@ -272,8 +313,10 @@ def parse_line(raw: bytes) -> tuple[str, dict[str, Any]] | None:
         if key in body.dups or canonical in seen:
             raise Malformed(f"duplicate field `{canonical}`")  # includes author + github_author
         seen[canonical] = body[key]
-    fields = {name: _check_field(name, ftype, name in seen, seen.get(name))
-              for name, ftype in schema.items()}
+    fields = {
+        name: _check_field(name, ftype, name in seen, seen.get(name))
+        for name, ftype in schema.items()
+    }
     return variant, fields
 
 
@@ -315,8 +358,16 @@ def check_lines(lines: list[bytes], path: str, semantics: str = "d11b83e") -> di
     findings: list[Finding] = []
 
     def add(rule: str, line: int | None, agent_id: str | None, agent_name: str | None) -> None:
-        findings.append({"rule": rule, "severity": SEVERITY[rule], "path": path, "line": line,
-                         "agent_id": agent_id, "agent_name": agent_name})
+        findings.append(
+            {
+                "rule": rule,
+                "severity": SEVERITY[rule],
+                "path": path,
+                "line": line,
+                "agent_id": agent_id,
+                "agent_name": agent_name,
+            }
+        )
 
     events = 0
     for index, raw in enumerate(lines):
@@ -339,13 +390,19 @@ def check_lines(lines: list[bytes], path: str, semantics: str = "d11b83e") -> di
         if in_limbo(st, aid):
             add("limbo-unresolved", r["last_line"], aid, r["name"])
 
-    findings.sort(key=lambda x: (x["path"], x["line"] if x["line"] is not None else -1,
-                                 x["rule"], x["agent_id"] or "", x["agent_name"] or ""))
+    findings.sort(
+        key=lambda x: (
+            x["path"],
+            x["line"] if x["line"] is not None else -1,
+            x["rule"],
+            x["agent_id"] or "",
+            x["agent_name"] or "",
+        )
+    )
     return {"events": events, "agents": len(st.by_id), "findings": findings}
 
 
-def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str,
-          add: Add) -> None:
+def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str, add: Add) -> None:
     """Transition rules on the state before, apply, state rules on the state after."""
     aid: str | None = f.get("id") if variant in ID_KEYED or variant == "AgentCreated" else None
 
@@ -391,8 +448,12 @@ def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str,
                 # AMBIGUITY: pid-reuse's agent is the started/resumed record, so the findings
                 # "one per other record" are identical in the six reported keys.
                 for other, o in st.by_id.items():
-                    if (other != aid and not o["gc"] and o["pid"] == pid
-                            and (other in st.running or in_limbo(st, other))):
+                    if (
+                        other != aid
+                        and not o["gc"]
+                        and o["pid"] == pid
+                        and (other in st.running or in_limbo(st, other))
+                    ):
                         add("pid-reuse", line, aid, name)
         if variant == "AgentStopped" and not r["gc"] and not running and not in_limbo(st, aid):
             add("stop-not-running", line, aid, name)
@@ -408,8 +469,11 @@ def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str,
             # run again), and gives one finding per event however many maps are clobbered.
             clobbered = [
                 index.get(key) not in (None, aid)
-                for index, key in ((st.by_name, name), (st.by_task, r["task_id"]),
-                                   (st.by_thread, r["bound_thread_id"]))
+                for index, key in (
+                    (st.by_name, name),
+                    (st.by_task, r["task_id"]),
+                    (st.by_thread, r["bound_thread_id"]),
+                )
                 if key is not None
             ]
             if any(clobbered):
@@ -419,8 +483,9 @@ def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str,
         not_found_target = st.by_name.get(name)
         if not_found_target is None:
             add("unknown-name", line, None, name)
-        candidates = [a for a, o in st.by_id.items()
-                      if not o["gc"] and a in st.running and o["name"] == name]
+        candidates = [
+            a for a, o in st.by_id.items() if not o["gc"] and a in st.running and o["name"] == name
+        ]
         if len(candidates) > 1:
             add("session-not-found-ambiguous", line, None, name)
         elif len(candidates) == 1:
@@ -482,8 +547,11 @@ def _check_rename(st: State, old: str, new: str, line: int, add: Add) -> None:
     for lead in moved:
         if lead not in st.running or st.by_id[lead]["kind"] != "Lead":
             continue
-        others = [m for m in st.running if m not in moved and st.by_id[m]["kind"] == "Lead"
-                  and st.by_id[m]["channel"] == new]
+        others = [
+            m
+            for m in st.running
+            if m not in moved and st.by_id[m]["kind"] == "Lead" and st.by_id[m]["channel"] == new
+        ]
         if others:
             add("duplicate-running-lead-channel", line, lead, st.by_id[lead]["name"])
 
@@ -501,27 +569,43 @@ def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> N
     if r["kind"] == "Lead" and r["channel"] is not None:
         # AMBIGUITY: unlike the worker rule, the lead rule does not say "one finding per other
         # record", so it gives one finding per event; all the other leads count as reported.
-        leads = {other for other in st.running if other != aid
-                 and st.by_id[other]["kind"] == "Lead"
-                 and st.by_id[other]["channel"] == r["channel"]}
+        leads = {
+            other
+            for other in st.running
+            if other != aid
+            and st.by_id[other]["kind"] == "Lead"
+            and st.by_id[other]["channel"] == r["channel"]
+        }
         if leads:
             add("duplicate-running-lead-channel", line, aid, r["name"])
             reported |= leads
-    same_name = [other for other in st.running if other != aid and other not in reported
-                 and st.by_id[other]["name"] == r["name"]]
+    same_name = [
+        other
+        for other in st.running
+        if other != aid and other not in reported and st.by_id[other]["name"] == r["name"]
+    ]
     if same_name:
         add("duplicate-running-name", line, aid, r["name"])
 
 
-def _apply(st: State, variant: str, f: dict[str, Any], semantics: str,
-           not_found_target: str | None) -> None:
+def _apply(
+    st: State, variant: str, f: dict[str, Any], semantics: str, not_found_target: str | None
+) -> None:
     """midtown.md §3.1 (d11b83e), with rules.md §3's changes for the other semantics."""
     if variant == "AgentCreated":
         aid = f["id"]
-        st.by_id[aid] = {"name": f["name"], "kind": f["kind"], "channel": f["channel"],
-                         "task_id": f["task_id"], "bound_thread_id": f["bound_thread_id"],
-                         "session_id": None, "pid": None, "stopped": False, "gc": False,
-                         "last_line": None}  # `running` is left unchanged (D9)
+        st.by_id[aid] = {
+            "name": f["name"],
+            "kind": f["kind"],
+            "channel": f["channel"],
+            "task_id": f["task_id"],
+            "bound_thread_id": f["bound_thread_id"],
+            "session_id": None,
+            "pid": None,
+            "stopped": False,
+            "gc": False,
+            "last_line": None,
+        }  # `running` is left unchanged (D9)
         st.by_name[f["name"]] = aid
         if f["task_id"] is not None:
             st.by_task[f["task_id"]] = aid

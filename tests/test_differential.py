@@ -22,7 +22,7 @@ def lifecheck(lines: list[bytes], semantics: str) -> dict[str, object]:
          "agent_id": f.agent_id, "agent_name": f.agent_name}
         for f in replay.finish()
     ]  # fmt: skip
-    key = lambda f: (f["path"], f["line"], f["rule"], f["agent_id"] or "", f["agent_name"] or "")  # noqa: E731
+    key = lambda f: (f["path"], f["line"], f["rule"], f["agent_id"] or "", f["agent_name"] or "")
     return {"events": replay.events, "agents": len(replay.index.by_id),
             "findings": sorted(findings, key=key)}  # fmt: skip
 

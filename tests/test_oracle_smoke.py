@@ -26,9 +26,19 @@ def _line(variant: str, **fields: Any) -> bytes:
 
 
 def _created(aid: str = AID, name: str = NAME, kind: str = "Worker") -> bytes:
-    return _line("AgentCreated", id=aid, name=name, kind=kind, agent_type="midtown-code-reviewer",
-                 provider="ClaudeCode", channel=None, task_id=None, bound_thread_id=None,
-                 icon=None, color=None)
+    return _line(
+        "AgentCreated",
+        id=aid,
+        name=name,
+        kind=kind,
+        agent_type="midtown-code-reviewer",
+        provider="ClaudeCode",
+        channel=None,
+        task_id=None,
+        bound_thread_id=None,
+        icon=None,
+        color=None,
+    )
 
 
 SESSION_NOT_FOUND_TRACE = [
@@ -51,8 +61,14 @@ def test_stale_pid_under_d11b83e() -> None:
     assert ("limbo-unresolved", 3) in _rules(result)
     assert "running-without-session" not in {r for r, _ in _rules(result)}
     stale = next(f for f in result["findings"] if f["rule"] == "stale-pid")
-    assert stale == {"rule": "stale-pid", "severity": "warning", "path": "log-0000.jsonl",
-                     "line": 3, "agent_id": AID, "agent_name": NAME}
+    assert stale == {
+        "rule": "stale-pid",
+        "severity": "warning",
+        "path": "log-0000.jsonl",
+        "line": 3,
+        "agent_id": AID,
+        "agent_name": NAME,
+    }
 
 
 def test_running_without_session_under_3d1b4c5d() -> None:
@@ -78,19 +94,36 @@ def test_unknown_agent_for_stop_of_unknown_id() -> None:
     assert result["events"] == 1
     assert result["agents"] == 0
     assert result["findings"] == [
-        {"rule": "unknown-agent", "severity": "error", "path": "x.jsonl", "line": 1,
-         "agent_id": "nobody", "agent_name": None}
+        {
+            "rule": "unknown-agent",
+            "severity": "error",
+            "path": "x.jsonl",
+            "line": 1,
+            "agent_id": "nobody",
+            "agent_name": None,
+        }
     ]
 
 
 def test_parse_error_for_legacy_resumed_without_pid() -> None:
-    lines = [_created(), b"   ", b'{"AgentResumed":{"id":"x"}}', _line("AgentStopped", id=AID,
-                                                                          reason="r"), b""]
+    lines = [
+        _created(),
+        b"   ",
+        b'{"AgentResumed":{"id":"x"}}',
+        _line("AgentStopped", id=AID, reason="r"),
+        b"",
+    ]
     result = oracle.check_lines(lines, "x.jsonl")
     assert result["events"] == 1  # replay stops at line 3
     assert result["findings"] == [
-        {"rule": "parse-error", "severity": "error", "path": "x.jsonl", "line": 3,
-         "agent_id": None, "agent_name": None}
+        {
+            "rule": "parse-error",
+            "severity": "error",
+            "path": "x.jsonl",
+            "line": 3,
+            "agent_id": None,
+            "agent_name": None,
+        }
     ]
 
 
@@ -114,7 +147,7 @@ def test_reading_details() -> None:
         b'{"NoSuchEvent":{}}',
         b'{"UsageLimitHit":{"agent_id":"a","reset_at":"2026-02-30T18:00:00Z"}}',
         b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x","auto_output":null}}',
-        b'\xff{}',
+        b"\xff{}",
     ]
     for line in bad:
         result = oracle.check_lines([line], "p")

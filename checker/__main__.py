@@ -1,0 +1,5 @@
+"""``python -m checker`` runs the ``lifecheck`` command."""
+
+from checker.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""The text and JSON reports of the shipped examples, compared with committed files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from checker import check_path, render_text, to_json
+
+ROOT = Path(__file__).parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLES = [
+    ("pr-2330-crash-loop.jsonl", "d11b83e"),
+    ("pr-2330-crash-loop.jsonl", "3d1b4c5d"),
+    ("pr-2330-crash-loop.jsonl", "proposed"),
+    ("clean-day.jsonl", "d11b83e"),
+    ("store", "d11b83e"),
+]
+
+
+@pytest.mark.parametrize(("example", "semantics"), EXAMPLES)
+@pytest.mark.parametrize("output", ["txt", "json"])
+def test_report_matches_golden_file(
+    example: str, semantics: str, output: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is byte for byte the committed one (regenerate with --update-golden)."""
+    monkeypatch.chdir(ROOT)
+    reports = [check_path(os.path.join("checker", "examples", example), semantics)]
+    actual = (
+        render_text(reports, semantics) if output == "txt" else to_json(reports, semantics).decode()
+    )
+    golden = GOLDEN / f"{Path(example).stem}.{semantics}.{output}"
+    if update_golden:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(actual)
+    assert golden.read_text() == actual

@@ -1,0 +1,202 @@
+"""Every rule of rules.md has a log that triggers it and a log that must not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from checker.rules import RULES
+from tests.builders import (
+    collected,
+    created,
+    line,
+    not_found,
+    replay,
+    resumed,
+    rules_at,
+    started,
+    stopped,
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A rule, a log that gives it at ``at``, and a near-identical log that must not."""
+
+    rule: str
+    trigger: list[bytes]
+    at: int | None
+    clean: list[bytes]
+    semantics: str = "d11b83e"
+
+
+A, B = "a1", "b2"
+LEAD = {"name": "midtown", "kind": "Lead", "channel": "midtown"}
+
+CASES = [
+    Case("parse-error", [created(A), b'{"AgentResumed":{"id":"a1"}}'], 2,
+         [created(A), resumed(A)]),
+    Case("unknown-agent", [stopped(A)], 1, [created(A), started(A), stopped(A)]),
+    Case("duplicate-id", [created(A), created(A)], 2, [created(A), created(B)]),
+    Case("fork-without-thread", [created(A, "fork-1", "Fork")], 1,
+         [created(A, "fork-1", "Fork", thread="thread-1")]),
+    Case("event-after-gc", [created(A), started(A), stopped(A), collected(A), resumed(A)], 5,
+         [created(A), started(A), stopped(A), collected(A)]),
+    Case("start-while-running", [created(A), started(A), started(A)], 3,
+         [created(A), started(A), stopped(A), started(A)]),
+    Case("resume-while-running", [created(A), started(A), resumed(A)], 3,
+         [created(A), started(A), stopped(A), resumed(A)]),
+    Case("resume-without-session",
+         [created(A), started(A, session=None), stopped(A), resumed(A)], 4,
+         [created(A), started(A), stopped(A), resumed(A)]),
+    Case("stale-session-resumed",
+         [created(A), started(A, session="s-a"), created(B), started(B, session="s-b"), stopped(A),
+          stopped(B), resumed(A), not_found(), stopped(A), resumed(A)], 10,
+         [created(A), started(A, session="s-a"), created(B), started(B, session="s-b"), stopped(A),
+          stopped(B), resumed(A), stopped(A), resumed(A)]),
+    Case("pid-zero", [created(A), started(A, pid=0)], 2, [created(A), started(A, pid=1)]),
+    Case("pid-reuse", [created(A), started(A, pid=7), created(B, "other"), started(B, pid=7)], 4,
+         [created(A), started(A, pid=7), stopped(A), created(B, "other"), started(B, pid=7)]),
+    Case("duplicate-running-worker-task",
+         [created(A, "w1", task="t1"), started(A), created(B, "w2", task="t1"), started(B)], 4,
+         [created(A, "w1", task="t1"), started(A), stopped(A), created(B, "w2", task="t1"),
+          started(B)]),
+    Case("duplicate-running-lead-channel",
+         [created(A, **LEAD), started(A), created(B, **LEAD), started(B)], 4,
+         [created(A, **LEAD), started(A), stopped(A), created(B, **LEAD), started(B)]),
+    Case("duplicate-running-name", [created(A), started(A), created(B), started(B)], 4,
+         [created(A), started(A), stopped(A), created(B), started(B)]),
+    Case("stop-not-running", [created(A), started(A), stopped(A), stopped(A)], 4,
+         [created(A), started(A), stopped(A)]),
+    Case("gc-running", [created(A), started(A), collected(A)], 3,
+         [created(A), started(A), stopped(A), collected(A)]),
+    Case("gc-lead", [created(A, **LEAD), started(A), stopped(A), collected(A)], 4,
+         [created(A), started(A), stopped(A), collected(A)]),
+    Case("gc-not-stopped", [created(A), collected(A)], 2,
+         [created(A), started(A), stopped(A), collected(A)]),
+    Case("gc-index-clobber", [created(A), started(A), stopped(A), created(B), collected(A)], 5,
+         [created(A), started(A), stopped(A), collected(A), created(B)]),
+    Case("unknown-name", [not_found("ghost")], 1, [created(A), started(A), not_found()]),
+    Case("session-not-found-ambiguous",
+         [created(A), started(A), created(B), started(B), not_found()], 5,
+         [created(A), started(A), created(B), started(B), stopped(A), not_found()]),
+    Case("session-not-found-misattributed",
+         [created(A), started(A), created(B), started(B), stopped(B), not_found()], 6,
+         [created(A), started(A), created(B), started(B), stopped(A), not_found()]),
+    Case("stale-pid", [created(A), started(A), not_found()], 3,
+         [created(A), started(A), stopped(A), not_found()]),
+    Case("running-without-session", [created(A), started(A), not_found()], 3,
+         [created(A), started(A), stopped(A), not_found()], semantics="3d1b4c5d"),
+    Case("resume-loop",
+         [created(A), started(A), not_found(), stopped(A), resumed(A), not_found(), stopped(A),
+          resumed(A), not_found()], 9,
+         [created(A), started(A), not_found(), stopped(A), resumed(A), not_found()]),
+    Case("zombie-running",
+         [created(A), started(A, session="s-a"), created(B), started(B), stopped(B),
+          not_found()], 2,
+         [created(A), started(A, session="s-a"), created(B), started(B), stopped(B), not_found(),
+          stopped(A)]),
+    Case("limbo-unresolved", [created(A), started(A), not_found()], 3,
+         [created(A), started(A), not_found(), stopped(A)]),
+    Case("started-without-session", [created(A), started(A, session=None)], 2,
+         [created(A), started(A)]),
+    Case("dangling-agent-ref", [line("TaskAssigned", task_id="t1", agent_id=A)], 1,
+         [created(A), line("TaskAssigned", task_id="t1", agent_id=A)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
+def test_rule_fires_on_its_trace(case: Case) -> None:
+    """The triggering log gives the rule at the expected line."""
+    assert (case.rule, case.at) in rules_at(case.trigger, case.semantics)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
+def test_rule_is_silent_on_the_passing_trace(case: Case) -> None:
+    """The passing log, one step away from the trigger, does not give the rule."""
+    assert case.rule not in {rule for rule, _ in rules_at(case.clean, case.semantics)}
+
+
+def test_every_rule_has_cases() -> None:
+    """No rule of the catalogue goes untested."""
+    assert set(RULES) == {case.rule for case in CASES}
+
+
+def test_catalogue_matches_rules_md() -> None:
+    """Rule ids and severities are exactly those of rules.md's table."""
+    rules_md = Path(__file__).parents[2] / "shared" / "docs" / "rules.md"
+    if not rules_md.exists():
+        pytest.skip("../shared/docs/rules.md is not beside this checkout")
+    rows = re.findall(r"^\| `([a-z-]+)` \| ([EWI]) \|", rules_md.read_text(), re.M)
+    severities = {"E": "error", "W": "warning", "I": "info"}
+    assert {rule: severities[s] for rule, s in rows} == {
+        rule.id: rule.severity.value for rule in RULES.values()
+    }
+
+
+class TestRuleDetails:
+    def test_unknown_agent_suppresses_every_other_rule_on_its_line(self) -> None:
+        """An id-keyed event for an unknown id gives unknown-agent and nothing else."""
+        assert {("unknown-agent", 1)} == rules_at([collected(A)])
+
+    def test_parse_error_stops_replay_and_counts_dropped_lines(self) -> None:
+        """Nothing after the bad line is replayed; dropped counts its non-blank successors."""
+        lines = [created(A), b"{broken", b"", started(A), started(A)]
+        findings = replay(lines)
+        assert [("parse-error", 2, 2)] == [(f.rule, f.line, f.dropped) for f in findings]
+
+    def test_end_rules_run_on_the_state_before_a_bad_line(self) -> None:
+        """Limbo left before a malformed line is still reported at the end."""
+        lines = [created(A), started(A), not_found(), b"junk"]
+        assert {("stale-pid", 3), ("limbo-unresolved", 3), ("parse-error", 4)} == rules_at(lines)
+
+    def test_stopping_a_record_in_limbo_is_the_way_out(self) -> None:
+        """AgentStopped of a record in limbo is not stop-not-running."""
+        assert {("stale-pid", 3)} == rules_at([created(A), started(A), not_found(), stopped(A)])
+
+    def test_pid_reuse_gives_one_finding_per_holder(self) -> None:
+        """Two other records holding the pid give two findings."""
+        lines = [created(A, "x"), started(A, pid=9), created(B, "y"), started(B, pid=9),
+                 created("c3", "z"), started("c3", pid=9)]  # fmt: skip
+        reuse = [f for f in replay(lines) if f.rule == "pid-reuse" and f.line == 6]
+        assert [("c3", (A,)), ("c3", (B,))] == [(f.agent_id, f.related) for f in reuse]
+
+    def test_name_rule_skips_records_reported_by_task_rule(self) -> None:
+        """duplicate-running-name does not repeat what duplicate-running-worker-task said."""
+        lines = [created(A, task="t1"), started(A), created(B, task="t1"), started(B, pid=42)]
+        assert {("duplicate-running-worker-task", 4)} == rules_at(lines)
+
+    def test_rename_into_a_channel_with_a_running_lead(self) -> None:
+        """ChannelRenamed moving a running Lead next to another running Lead is reported."""
+        lines = [created(A, "backend", "Lead", channel="backend"), started(A),
+                 created(B, "midtown", "Lead", channel="midtown"), started(B),
+                 line("ChannelRenamed", old_name="backend", new_name="midtown")]  # fmt: skip
+        findings = [f for f in replay(lines) if f.line == 5]
+        assert [("duplicate-running-lead-channel", A)] == [(f.rule, f.agent_id) for f in findings]
+
+    def test_misattribution_records_the_failed_session(self) -> None:
+        """The running candidate, not by_name's record, is the one whose session failed."""
+        lines = [created(A), started(A, session="s-a"), created(B), started(B, session="s-b"),
+                 stopped(B), not_found()]  # fmt: skip
+        misattributed = next(
+            f for f in replay(lines) if f.rule == "session-not-found-misattributed"
+        )
+        assert (A, (B,)) == (misattributed.agent_id, misattributed.related)
+
+    def test_started_without_session_is_info_not_error(self) -> None:
+        """A null-session start gives the info rule instead of running-without-session."""
+        rules = {f.rule: str(f.severity) for f in replay([created(A), started(A, session=None)])}
+        assert {"started-without-session": "info"} == rules
+
+    def test_resume_of_a_sessionless_record_is_running_without_session(self) -> None:
+        """Resuming a record with no session reports both the resume and the state it makes."""
+        lines = [created(A), started(A, session=None), stopped(A), resumed(A)]
+        assert {("started-without-session", 2), ("resume-without-session", 4),
+                ("running-without-session", 4)} == rules_at(lines)  # fmt: skip
+
+    def test_proposed_semantics_treats_session_not_found_as_a_stop(self) -> None:
+        """Under proposed, the PR #2330 steps leave no forbidden state."""
+        assert set() == rules_at([created(A), started(A), not_found()], "proposed")
