@@ -76,12 +76,12 @@ class Replay:
         self._last_line: dict[str, int] = {}
         self._stopped_line: dict[str, int] = {}
         self._collected_line: dict[str, int] = {}
-        self._names: dict[str, set[str]] = {}
+        self._sharing: dict[tuple[str, str | None], set[str]] = {}  # (field, value) -> ids
         self._pids: dict[int, set[str]] = {}
         self._failed_sessions: set[str] = set()
         self._not_found: Counter[str] = Counter()
         for record in self.index.by_id.values():
-            self._names.setdefault(record.name, set()).add(record.id)
+            self._share(record, add=True)
             self._track_pid(record.id, None, record.pid)
         self._handlers: dict[type[ev.Event], Callable[[int, Any], None]] = {
             ev.AgentCreated: self._created,
@@ -147,14 +147,14 @@ class Replay:
         if old is not None:
             before, old_pid = self.state(old), old.pid
             outcome = self._outcome(before, "AgentCreated", old, event)
-            self._names[old.name].discard(old.id)
+            self._share(old, add=False)
             self._transition_rules(line, old, event, before, outcome, name=event.name)
         if event.kind == "Fork" and event.bound_thread_id is None:
             self._add("fork-without-thread", line, event.id, event.name,
                       "a Fork created with no bound_thread_id: no thread can reach it")  # fmt: skip
         self._apply(self.index, event)
         record = self.index.by_id[event.id]
-        self._names.setdefault(record.name, set()).add(record.id)
+        self._share(record, add=True)
         self._track_pid(record.id, old_pid, record.pid)
         self._stopped_line.pop(record.id, None)
         self._collected_line.pop(record.id, None)
@@ -190,9 +190,7 @@ class Replay:
     def _session_not_found(self, line: int, event: ev.AgentSessionNotFound) -> None:
         name, index = event.name, self.index
         target = session_target(index, name)
-        running = sorted(
-            i for i in self._names.get(name, ()) if i in index.running and not index.by_id[i].gc
-        )
+        running = [i for i in self._running("name", name) if not index.by_id[i].gc]
         if target is None:
             self._add("unknown-name", line, None, name,
                       f"AgentSessionNotFound for {name}, which names no record; "
@@ -228,9 +226,8 @@ class Replay:
         index = self.index
         moved = index.by_channel.get(event.old_name, []) if event.old_name != event.new_name else []
         resident = [
-            i for i in sorted(index.running)
-            if i not in moved and (r := index.by_id.get(i)) is not None
-            and r.kind == "Lead" and r.channel == event.new_name
+            i for i in self._running("channel", event.new_name)
+            if i not in moved and index.by_id[i].kind == "Lead"
         ]  # fmt: skip
         for agent_id in moved:
             record = index.by_id.get(agent_id)
@@ -241,7 +238,13 @@ class Replay:
                           f"ChannelRenamed moves this running Lead into {event.new_name}, where "
                           f"{', '.join(map(self._who, resident))} is already running",
                           related=tuple(resident))  # fmt: skip
+        for agent_id in moved:
+            if (record := index.by_id.get(agent_id)) is not None:
+                self._share(record, add=False, fields=("channel",))
         self._apply(index, event)
+        for agent_id in moved:
+            if (record := index.by_id.get(agent_id)) is not None:
+                self._share(record, add=True, fields=("channel",))
 
     def _reference(self, line: int, event: Any) -> None:
         agent_id = getattr(event, ev.AGENT_REFERENCES[type(event)])
@@ -333,30 +336,33 @@ class Replay:
                       related=(other,))  # fmt: skip
 
     def _check_duplicates(self, line: int, record: AgentRecord, before: str) -> None:
-        index = self.index
-        others = [
-            index.by_id[i] for i in sorted(index.running) if i != record.id and i in index.by_id
-        ]
+        by_id = self.index.by_id
+
+        def others(field: str, value: str | None, kind: str | None = None) -> list[str]:
+            return [
+                i for i in self._running(field, value)
+                if i != record.id and (kind is None or by_id[i].kind == kind)
+            ]  # fmt: skip
+
         reported: set[str] = set()
         # One finding per other Worker on the task, but one per event for a Lead's channel:
         # rules.md says "one finding per other record" for the first only.
         if record.kind == "Worker" and record.task_id is not None:
-            for other in others:
-                if other.kind == "Worker" and other.task_id == record.task_id:
-                    reported.add(other.id)
-                    self._add("duplicate-running-worker-task", line, record.id, record.name,
-                              f"a second Worker is running for task {record.task_id}: "
-                              f"{self._who(other.id)} is running too", related=(other.id,),
-                              before=before)  # fmt: skip
+            for other in others("task_id", record.task_id, "Worker"):
+                reported.add(other)
+                self._add("duplicate-running-worker-task", line, record.id, record.name,
+                          f"a second Worker is running for task {record.task_id}: "
+                          f"{self._who(other)} is running too", related=(other,),
+                          before=before)  # fmt: skip
         if record.kind == "Lead" and record.channel is not None:
-            leads = [o.id for o in others if o.kind == "Lead" and o.channel == record.channel]
+            leads = others("channel", record.channel, "Lead")
             if leads:
                 reported.update(leads)
                 self._add("duplicate-running-lead-channel", line, record.id, record.name,
                           f"a second Lead is running in channel {record.channel}: "
                           f"{', '.join(map(self._who, leads))} is running too",
                           related=tuple(leads), before=before)  # fmt: skip
-        same_name = [o.id for o in others if o.name == record.name and o.id not in reported]
+        same_name = [i for i in others("name", record.name) if i not in reported]
         if same_name:
             self._add("duplicate-running-name", line, record.id, record.name,
                       f"{len(same_name)} other running record{'s' if len(same_name) > 1 else ''} "
@@ -387,6 +393,23 @@ class Replay:
                       related=tuple(owners))  # fmt: skip
 
     # --- bookkeeping ------------------------------------------------------------------
+
+    _SHARED_FIELDS = ("name", "task_id", "channel")
+
+    def _share(
+        self, record: AgentRecord, *, add: bool, fields: tuple[str, ...] = _SHARED_FIELDS
+    ) -> None:
+        """Index (or unindex) ``record`` by the fields the duplicate rules compare."""
+        for field in fields:
+            ids = self._sharing.setdefault((field, getattr(record, field)), set())
+            if add:
+                ids.add(record.id)
+            else:
+                ids.discard(record.id)
+
+    def _running(self, field: str, value: str | None) -> list[str]:
+        """Ids of running records whose ``field`` is ``value``, sorted."""
+        return sorted(self._sharing.get((field, value), set()) & self.index.running)
 
     def _track_pid(self, agent_id: str, old: int | None, new: int | None) -> None:
         if old == new:

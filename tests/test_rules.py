@@ -200,3 +200,10 @@ class TestRuleDetails:
     def test_proposed_semantics_treats_session_not_found_as_a_stop(self) -> None:
         """Under proposed, the PR #2330 steps leave no forbidden state."""
         assert set() == rules_at([created(A), started(A), not_found()], "proposed")
+
+
+def test_readme_rule_table_matches_the_catalogue() -> None:
+    """The README's rule table lists every rule with its severity and summary."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    rows = re.findall(r"^\| `([a-z-]+)` \| (error|warning|info) \| (.+) \|$", readme, re.M)
+    assert [(r.id, r.severity.value, r.summary) for r in RULES.values()] == rows
