@@ -15,7 +15,6 @@ class Context:
 
     event: str
     record: AgentRecord
-    running: bool
     collected_line: int | None
     stopped_line: int | None
 

@@ -7,6 +7,7 @@ after it. End-of-replay rules run in :meth:`Replay.finish` (rules.md §4).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -14,7 +15,7 @@ from typing import Any
 
 from checker import events as ev
 from checker.findings import Finding, short_id
-from checker.messages import Context, lines_ago, transition_message
+from checker.messages import Context, transition_message
 from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
 from checker.reader import Malformed
 from spec import LIFECYCLE
@@ -30,14 +31,13 @@ def table(semantics: str) -> Table:
     return compile_table(LIFECYCLE, semantics)
 
 
-def _state_lookup() -> dict[tuple[bool, bool, bool, bool, bool], str]:
+def _state_lookup() -> dict[tuple[bool, ...], str]:
+    """The spec state for each combination of the facts :meth:`Replay.state` reads."""
     keys = ("collected", "running", "has_session", "has_pid", "stopped_at")
-    lookup = {}
-    for bits in range(32):
-        values = tuple(bool(bits >> i & 1) for i in range(5))
-        facts = dict(zip(keys, values, strict=True)) | {"is_lead": False}
-        lookup[values] = LIFECYCLE.classify(facts).name
-    return lookup  # type: ignore[return-value]
+    return {
+        values: LIFECYCLE.classify(dict(zip(keys, values, strict=True)) | {"is_lead": False}).name
+        for values in itertools.product((False, True), repeat=len(keys))
+    }
 
 
 _STATE_OF = _state_lookup()
@@ -276,7 +276,6 @@ class Replay:
         context = Context(
             event=type(event).__name__,
             record=record,
-            running=record.id in self.index.running,
             collected_line=self._collected_line.get(record.id),
             stopped_line=self._stopped_line.get(record.id),
         )
@@ -371,26 +370,20 @@ class Replay:
 
     def _check_index_clobber(self, line: int, record: AgentRecord) -> None:
         index = self.index
-        clobbered = [
-            f"{label}[{key}]"
+        clobbered = {
+            f"{label}[{key}]": owner
             for label, mapping, key in (
                 ("by_name", index.by_name, record.name),
                 ("by_task", index.by_task, record.task_id),
                 ("by_thread", index.by_thread, record.bound_thread_id),
             )
-            if key is not None and mapping.get(key, record.id) != record.id
-        ]
+            if key is not None and (owner := mapping.get(key, record.id)) != record.id
+        }
         if clobbered:
-            owners = sorted({
-                owner for mapping, key in (
-                    (index.by_name, record.name), (index.by_task, record.task_id),
-                    (index.by_thread, record.bound_thread_id))
-                if key is not None and (owner := mapping.get(key, record.id)) != record.id
-            })  # fmt: skip
+            owners = sorted(set(clobbered.values()))
             self._add("gc-index-clobber", line, record.id, record.name,
                       f"collecting it removes {', '.join(clobbered)}, which point to "
-                      f"{', '.join(map(self._who, owners))}{lines_ago('collected', None)}",
-                      related=tuple(owners))  # fmt: skip
+                      f"{', '.join(map(self._who, owners))}", related=tuple(owners))  # fmt: skip
 
     # --- bookkeeping ------------------------------------------------------------------
 

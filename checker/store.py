@@ -16,7 +16,7 @@ from pathlib import Path
 
 import msgspec
 
-from checker.events import U32, AgentKind, Provider, UtcDateTime
+from checker.events import U32, AgentCreated, UtcDateTime
 from checker.projection import AgentIndex, AgentRecord
 
 _SNAPSHOT = re.compile(r"snapshot-(\d{4,})\.json")
@@ -112,15 +112,9 @@ def _store(directory: str) -> Source:
 # --- snapshots ----------------------------------------------------------------------------
 
 
-class _SnapshotAgent(msgspec.Struct):
-    id: str
-    name: str
-    kind: AgentKind
-    agent_type: str
-    provider: Provider
-    channel: str | None = None
-    task_id: str | None = None
-    bound_thread_id: str | None = None
+class _SnapshotAgent(AgentCreated, frozen=True):
+    """The daemon's ``Agent`` record: its creation fields and its lifecycle fields."""
+
     session_id: str | None = None
     pid: U32 | None = None
     started_at: UtcDateTime | None = None
