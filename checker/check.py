@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from checker.findings import Finding
 from checker.reader import LogReader
 from checker.replay import DEFAULT_SEMANTICS, Replay
 from checker.store import InputError, Source, locate, read_snapshot, reason
+from spec.model import Transition
 
 
 @dataclass(frozen=True, slots=True)
 class InputReport:
-    """The outcome for one input path: its findings, or why it could not be read."""
+    """The outcome for one input path: its findings, or why it could not be read.
+
+    ``taken`` counts the spec transitions the replay took, ``entered`` the states records
+    moved into (what ``lifecheck coverage`` reports).
+    """
 
     path: str
     events: int = 0
@@ -22,24 +28,39 @@ class InputReport:
     snapshot: str | None = None
     notes: tuple[str, ...] = field(default=())
     error: str | None = None
+    taken: Mapping[Transition, int] = field(default_factory=dict)
+    entered: Mapping[str, int] = field(default_factory=dict)
 
 
 def check_path(path: str, semantics: str = DEFAULT_SEMANTICS) -> InputReport:
     """Check a log file or store directory; unreadable inputs come back with ``error``."""
     try:
         source = locate(path)
-        return _check(source, semantics)
+        replay = replay_source(source, semantics)
     except InputError as error:
         return InputReport(path=path, error=str(error))
+    return InputReport(
+        path=source.path,
+        events=replay.events,
+        agents=len(replay.index.by_id),
+        findings=tuple(replay.finish()),
+        log=source.log,
+        snapshot=source.snapshot,
+        notes=source.notes,
+        taken=replay.taken,
+        entered=replay.entered,
+    )
 
 
-def _check(source: Source, semantics: str) -> InputReport:
+def replay_source(source: Source, semantics: str, *, record_steps: bool = False) -> Replay:
+    """Replay a located input to its end (or its first malformed line)."""
     index = read_snapshot(source.snapshot) if source.snapshot else None
     replay = Replay(
         path=source.log or source.snapshot or source.path,
         semantics=semantics,
         index=index,
         snapshot_path=source.snapshot,
+        record_steps=record_steps,
     )
     if source.log is not None:
         try:
@@ -50,13 +71,4 @@ def _check(source: Source, semantics: str) -> InputReport:
             raise InputError(f"{source.log}: {reason(error)}") from None
         if reader.malformed is not None:
             replay.stopped_at_bad_line(reader.malformed)
-    findings = replay.finish()
-    return InputReport(
-        path=source.path,
-        events=replay.events,
-        agents=len(replay.index.by_id),
-        findings=tuple(findings),
-        log=source.log,
-        snapshot=source.snapshot,
-        notes=source.notes,
-    )
+    return replay

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections import Counter
 from importlib import metadata, resources
 from pathlib import Path
 
 import click
+import msgspec
 
-from checker.check import InputReport, check_path
+from checker.check import InputReport, check_path, replay_source
+from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, write_all
 from checker.replay import DEFAULT_SEMANTICS
-from checker.report import render_text, to_json
+from checker.report import render_coverage, render_facts, render_text, to_json
 from checker.rules import Severity
-from spec import SEMANTICS
+from checker.store import InputError, locate
+from spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec
+from spec.analysis import coverage as spec_coverage
+from spec.analysis import facts as spec_facts
+from spec.model import Transition
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXAMPLE = "pr-2330-crash-loop.jsonl"
@@ -128,3 +136,132 @@ def main() -> None:
     except Exception as error:  # the one place a bug becomes a line instead of a traceback
         click.echo(f"lifecheck: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+_SEMANTICS = click.option(
+    "--semantics", type=click.Choice(SEMANTICS), default=DEFAULT_SEMANTICS, show_default=True,
+    help="Which Midtown version's projection to draw or replay.",
+)  # fmt: skip
+
+_DIAGRAM_EPILOG = """\b
+Examples:
+  lifecheck diagram                                # Mermaid of the default version
+  lifecheck diagram --format svg -o lifecycle.svg  # needs Graphviz's dot
+  lifecheck diagram --trace log-0000.jsonl --agent btucker-reviewer --format svg -o t.svg
+  lifecheck diagram --all diagrams/                # every version, .mmd .dot .svg
+"""
+
+
+@cli.command(epilog=_DIAGRAM_EPILOG)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(FORMATS),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid and DOT are text; SVG and PNG need Graphviz.",
+)
+@_SEMANTICS
+@click.option(
+    "-o",
+    "--output-file",
+    "target",
+    type=click.Path(dir_okay=False),
+    help="Write here instead of standard output.",
+)
+@click.option("--trace", type=click.Path(), help="Overlay what this log or store did.")
+@click.option("--agent", help="With --trace: number this agent's path (id, id prefix or name).")
+@click.option(
+    "--all",
+    "all_dir",
+    type=click.Path(file_okay=False),
+    help="Write every version's .mmd, .dot and .svg into this directory.",
+)
+def diagram(output: str, semantics: str, target: str | None, trace: str | None,
+            agent: str | None, all_dir: str | None) -> None:  # fmt: skip
+    """Draw the lifecycle spec, forbidden states and transitions in red.
+
+    With --trace, each transition is labelled with how often the log took it, untaken ones
+    are dashed, and forbidden states show how often the log entered them.
+    """
+    try:
+        if all_dir is not None:
+            for path in write_all(Path(all_dir)):
+                click.echo(path)
+            return
+        overlay = None
+        if trace is not None:
+            replay = replay_source(locate(trace), semantics, record_steps=agent is not None)
+            overlay = overlay_from(replay, trace, agent)
+        elif agent is not None:
+            raise click.UsageError("--agent needs --trace")
+        data = render(semantics, output, overlay)
+    except (InputError, GraphvizMissing) as error:
+        click.echo(f"lifecheck: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if target is not None:
+        Path(target).write_bytes(data)
+    elif output == "png" and sys.stdout.isatty():
+        raise click.UsageError("PNG is binary: write it to a file with -o")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_SEMANTICS
+def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
+    """How often the logs took each spec transition, and which forbidden ones they hit.
+
+    Counts are exactly the transitions 'lifecheck check' replays. Exit 2 if an input
+    cannot be read, else 0.
+    """
+    reports = [check_path(path, semantics) for path in paths]
+    taken: Counter[Transition] = Counter()
+    for report in reports:
+        if report.error is not None:
+            click.echo(f"lifecheck: {report.error}", err=True)
+        taken.update(report.taken)
+    result = spec_coverage(LIFECYCLE, semantics, taken)
+    result["inputs"] = [r.path for r in reports]
+    if output == "json":
+        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(result), indent=2) + b"\n")
+    else:
+        sys.stdout.write(render_coverage(result))
+    sys.exit(EXIT_UNREADABLE if any(r.error for r in reports) else EXIT_OK)
+
+
+@cli.command()
+@click.option(
+    "--spec",
+    "spec_ref",
+    default="spec:LIFECYCLE",
+    show_default=True,
+    help="The spec to check, as module:attribute.",
+)
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def lint(spec_ref: str, output: str) -> None:
+    """Run the spec's self-checks and print its facts; exit 1 naming every problem."""
+    module, _, attribute = spec_ref.partition(":")
+    try:
+        spec = getattr(importlib.import_module(module), attribute or "LIFECYCLE")
+    except InvalidSpec as error:
+        for problem in error.problems:
+            click.echo(f"{spec_ref}: {problem}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    except (ImportError, AttributeError) as error:
+        click.echo(f"lifecheck: cannot load {spec_ref}: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if not isinstance(spec, Spec):
+        click.echo(f"lifecheck: {spec_ref} is not a spec.Spec", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    found = spec_facts(spec)
+    if output == "json":
+        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(found), indent=2) + b"\n")
+    else:
+        sys.stdout.write(render_facts(found))

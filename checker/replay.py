@@ -20,6 +20,7 @@ from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_tar
 from checker.reader import Malformed
 from spec import LIFECYCLE
 from spec.lifecycle import LIMBO, STOPPED
+from spec.model import Transition
 from spec.tables import Outcome, Table, compile_table
 
 DEFAULT_SEMANTICS = "d11b83e"
@@ -64,13 +65,18 @@ class Replay:
         semantics: str = DEFAULT_SEMANTICS,
         index: AgentIndex | None = None,
         snapshot_path: str | None = None,
+        record_steps: bool = False,
     ) -> None:
+        """``record_steps`` keeps every record's (line, transition) path in :attr:`steps`."""
         self.path = path
         self.semantics = semantics
         self.snapshot_path = snapshot_path or path
         self.index = index if index is not None else AgentIndex()
         self.findings: list[Finding] = []
         self.events = 0
+        self.taken: Counter[Transition] = Counter()  # spec transitions the log took
+        self.entered: Counter[str] = Counter()  # states records moved into
+        self.steps: dict[str, list[tuple[int, Transition]]] | None = {} if record_steps else None
         self._apply = PROJECTIONS[semantics]
         self._table = table(semantics)
         self._last_line: dict[str, int] = {}
@@ -295,6 +301,12 @@ class Replay:
         """Record the line, and report a forbidden state the event moved the record into."""
         self._last_line[record.id] = line
         after = self.state(record)
+        if outcome is not None:
+            self.taken[outcome.transition] += 1
+            if self.steps is not None:
+                self.steps.setdefault(record.id, []).append((line, outcome.transition))
+        if after != before:
+            self.entered[after] += 1
         if after == STOPPED and before != STOPPED:
             self._stopped_line[record.id] = line
         state = LIFECYCLE.state(after)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import msgspec
 
@@ -111,3 +112,53 @@ def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
         "summary": {str(s): counts[str(s)] for s in Severity},
     }  # fmt: skip
     return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
+def render_coverage(result: Mapping[str, Any]) -> str:
+    """Transitions taken (with counts), never taken, and forbidden ones observed."""
+    transitions = result["transitions"]
+
+    def arrow(t: Mapping[str, Any]) -> str:
+        guard = f" [{t['guard']}]" if t["guard"] else ""
+        return f"{t['source']} --{t['event']}{guard}--> {t['target']}"
+
+    taken = [t for t in transitions if t["count"]]
+    out = [
+        f"{len(taken)} of {len(transitions)} transitions of the {result['semantics']} spec taken "
+        f"by {_plural(len(result['inputs']), 'input')}:"
+    ]
+    out += [f"  {t['count']:>6}×  {arrow(t)}" for t in taken]
+    out.append(f"never taken ({result['never_taken']}):")
+    out += [f"          {arrow(t)}" for t in transitions if not t["count"]]
+    observed = [f for f in result["forbidden"] if f["count"]]
+    out.append(f"forbidden pairs and states observed ({len(observed)}):")
+    for f in observed:
+        what = (
+            f"entered {f['state']} by {f['event']}"
+            if f["kind"] == "state"
+            else (f"{f['event']} in {f['state']}")
+        )
+        out.append(f"  {f['count']:>6}×  {f['rule']}: {what}")
+    return "\n".join(out) + "\n"
+
+
+def render_facts(found: Mapping[str, Any]) -> str:
+    """The spec's facts, one per line, for ``lifecheck lint``."""
+    states = ", ".join(
+        s["name"] + (f" (forbidden: {s['forbidden_rule']})" if s["forbidden_rule"] else "")
+        for s in found["states"]
+    )
+    out = [
+        f"{found['name']}: valid",
+        f"states ({len(found['states'])}): {states}",
+        f"events ({len(found['events'])}): {', '.join(found['events'])}",
+        f"initial: {found['initial']}; terminal: {found['terminal']}",
+    ]
+    for semantics, v in found["semantics"].items():
+        out += [
+            f"{semantics}: {v['transitions']} transitions ({v['forbidden_transitions']} forbidden)",
+            f"  reachable from {found['initial']}: {', '.join(v['reachable'])}",
+            f"  can reach {found['terminal']}: {', '.join(v['can_reach_terminal'])}",
+            f"  events accepted nowhere: {', '.join(v['accepted_nowhere']) or 'none'}",
+        ]
+    return "\n".join(out) + "\n"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from spec.graph import lifecycle_graph
 from spec.model import State, Transition, assignments, describe, satisfied, when
 
 if TYPE_CHECKING:
@@ -32,16 +33,6 @@ def validate(spec: Spec) -> None:
         problems += _forbidden_reached(spec)
     if problems:
         raise InvalidSpec(problems)
-
-
-def graph(spec: Spec, semantics: str, *, allowed_only: bool = False) -> nx.MultiDiGraph:
-    """States as nodes and one edge per transition of ``semantics``, with its data."""
-    g = nx.MultiDiGraph()
-    g.add_nodes_from((state.name, {"state": state}) for state in spec.states)
-    for transition in spec.transitions_for(semantics):
-        if not (allowed_only and transition.forbidden):
-            g.add_edge(transition.source, transition.target, transition=transition)
-    return g
 
 
 def _offenders(label: str, names: list[str]) -> list[str]:
@@ -137,7 +128,7 @@ def _determinism(spec: Spec, semantics: str) -> list[str]:
 
 def _graph(spec: Spec, semantics: str) -> list[str]:
     """Allowed transitions reach every legal state and lead every state to the terminal."""
-    g = graph(spec, semantics, allowed_only=True)
+    g = lifecycle_graph(spec, semantics, allowed_only=True)
     reached = nx.descendants(g, spec.initial) | {spec.initial}
     unreachable = [s.name for s in spec.states if not s.forbidden and s.name not in reached]
     ending = nx.ancestors(g, spec.terminal) | {spec.terminal}
@@ -151,7 +142,7 @@ def _forbidden_reached(spec: Spec) -> list[str]:
     """A forbidden state no daemon version can enter makes its rule dead."""
     reached: set[str] = set()
     for semantics in spec.semantics:
-        g = graph(spec, semantics)
+        g = lifecycle_graph(spec, semantics)
         reached |= nx.descendants(g, spec.initial)
     return _offenders(
         "forbidden states no daemon version reaches",

@@ -1,0 +1,79 @@
+"""Facts about a spec's graph (for lint) and how much of it a trace covered."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from spec.graph import edge_label, enters_forbidden, lifecycle_graph
+
+if TYPE_CHECKING:
+    from spec.model import Spec, Transition
+
+
+def facts(spec: Spec) -> dict[str, Any]:
+    """What ``lifecheck lint`` prints: states, transitions and reachability per version."""
+    versions: dict[str, Any] = {}
+    for semantics in spec.semantics:
+        g = lifecycle_graph(spec, semantics)
+        allowed = lifecycle_graph(spec, semantics, allowed_only=True)
+        transitions = spec.transitions_for(semantics)
+        versions[semantics] = {
+            "transitions": len(transitions),
+            "forbidden_transitions": sum(1 for t in transitions if t.forbidden),
+            "reachable": sorted(nx.descendants(g, spec.initial) | {spec.initial}),
+            "can_reach_terminal": sorted(nx.ancestors(allowed, spec.terminal) | {spec.terminal}),
+            "accepted_nowhere": [
+                event for event in spec.events
+                if not any(t.event == event and not t.forbidden for t in transitions)
+            ],
+        }  # fmt: skip
+    return {
+        "name": spec.name,
+        "states": [
+            {"name": s.name, "forbidden_rule": s.rule, "invariants": [str(c) for c in s.invariants]}
+            for s in spec.states
+        ],
+        "events": list(spec.events),
+        "initial": spec.initial,
+        "terminal": spec.terminal,
+        "semantics": versions,
+    }
+
+
+def coverage(spec: Spec, semantics: str, taken: Mapping[Transition, int]) -> dict[str, Any]:
+    """Per transition of ``semantics``, how often it was taken; and the forbidden ones.
+
+    ``forbidden`` has one entry per rule a transition reports (a forbidden (state, event)
+    pair) and per transition into a forbidden state (``kind`` "state", with the event that
+    led there), summed over guards.
+    """
+    g = lifecycle_graph(spec, semantics)
+    transitions = []
+    forbidden: dict[tuple[str, str, str, str], int] = {}
+    for _, _, data in g.edges(data=True):
+        transition: Transition = data["transition"]
+        count = taken.get(transition, 0)
+        transitions.append({
+            "source": transition.source, "event": transition.event,
+            "guard": edge_label(transition).removeprefix(transition.event).strip(" []"),
+            "target": transition.target, "count": count,
+        })  # fmt: skip
+        for rule in transition.rules:
+            key = ("pair", transition.source, transition.event, rule)
+            forbidden[key] = forbidden.get(key, 0) + count
+        if enters_forbidden(spec, transition):
+            rule = transition.entry_rule or spec.state(transition.target).rule or ""
+            key = ("state", transition.target, transition.event, rule)
+            forbidden[key] = forbidden.get(key, 0) + count
+    return {
+        "semantics": semantics,
+        "transitions": transitions,
+        "never_taken": sum(1 for t in transitions if not t["count"]),
+        "forbidden": [
+            {"kind": kind, "state": state, "event": event, "rule": rule, "count": count}
+            for (kind, state, event, rule), count in forbidden.items()
+        ],
+    }

@@ -1,0 +1,117 @@
+"""`lifecheck coverage` counts what `check` replays; `lifecheck lint` checks the spec."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from checker.reader import LogReader
+from checker.replay import Replay
+from spec import LIFECYCLE, SEMANTICS
+from spec.analysis import coverage
+from tests.logs import logs
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = resources.files("checker") / "examples"
+
+
+def lifecheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    code = "from checker.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=ROOT, env=env, check=False)  # fmt: skip
+
+
+@pytest.mark.parametrize("semantics", SEMANTICS)
+@given(lines=logs())
+def test_coverage_counts_what_check_reports(semantics: str, lines: list[bytes]) -> None:
+    """Forbidden pairs and states taken match, rule by rule, the findings of the replay."""
+    replay = Replay(path="log.jsonl", semantics=semantics)
+    replay.run(LogReader(lines))
+    result = coverage(LIFECYCLE, semantics, replay.taken)
+    covered: Counter[str] = Counter()
+    for entry in result["forbidden"]:
+        covered[entry["rule"]] += entry["count"]
+    reported = Counter(f.rule for f in replay.finish())
+    assert {rule: n for rule, n in covered.items() if n} == {
+        rule: reported[rule] for rule in covered if reported[rule]
+    }
+    assert sum(t["count"] for t in result["transitions"]) == sum(replay.taken.values())
+
+
+class TestCoverageCommand:
+    def test_json_shape(self) -> None:
+        """JSON has every transition with its count and the forbidden entries with rules."""
+        result = lifecheck("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"),
+                           "--format", "json")  # fmt: skip
+        assert 0 == result.returncode
+        report = json.loads(result.stdout)
+        transitions = report["transitions"]
+        assert len(LIFECYCLE.transitions_for("d11b83e")) == len(transitions)
+        assert {"source", "event", "guard", "target", "count"} <= set(transitions[0])
+        limbo = [f for f in report["forbidden"] if f["state"] == "limbo" and f["count"]]
+        assert [{"kind": "state", "state": "limbo", "event": "AgentSessionNotFound",
+                 "rule": "stale-pid", "count": 2}] == limbo  # fmt: skip
+
+    def test_text_lists_taken_untaken_and_forbidden(self) -> None:
+        """The text report has the three sections."""
+        result = lifecheck("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"))
+        assert "2×  running --AgentSessionNotFound [has_pid and not stopped_at]--> limbo" in (
+            result.stdout
+        )
+        assert "never taken (" in result.stdout
+        assert "2×  stale-pid: entered limbo by AgentSessionNotFound" in result.stdout
+
+    def test_unreadable_input(self, tmp_path: Path) -> None:
+        """A missing input is one stderr line and exit 2."""
+        result = lifecheck("coverage", str(tmp_path / "missing.jsonl"))
+        assert (2, 1) == (result.returncode, len(result.stderr.splitlines()))
+
+
+BROKEN = """
+from spec import LIFECYCLE, Spec
+from spec.model import Transition
+import dataclasses
+
+fields = {f.name: getattr(LIFECYCLE, f.name) for f in dataclasses.fields(Spec) if f.init}
+fields["transitions"] = tuple(
+    t for t in LIFECYCLE.transitions
+    if not (t.source == "stopped" and t.event == "AgentStateReported")
+) + (Transition(source="stopped", event="AgentStopFailed", target="created"),)
+SPEC = Spec(**fields)
+"""
+
+
+class TestLintCommand:
+    def test_built_in_spec_facts(self) -> None:
+        """lint prints states, initial and terminal, reachability and unused events."""
+        result = lifecheck("lint")
+        assert 0 == result.returncode
+        assert "midtown-agent: valid" in result.stdout
+        assert "initial: created; terminal: garbage-collected" in result.stdout
+        assert "limbo (forbidden: stale-pid)" in result.stdout
+        assert "events accepted nowhere: AgentCreated" in result.stdout
+
+    def test_json_facts(self) -> None:
+        """JSON facts give each version's reachable states."""
+        facts = json.loads(lifecheck("lint", "--format", "json").stdout)
+        assert "limbo" not in facts["semantics"]["proposed"]["reachable"]
+        assert "limbo" in facts["semantics"]["d11b83e"]["reachable"]
+
+    def test_broken_spec_names_every_problem(self, tmp_path: Path) -> None:
+        """An invalid spec exits 1 with one line per problem, each naming its offenders."""
+        (tmp_path / "broken_spec.py").write_text(BROKEN)
+        env = os.environ | {"PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+        result = lifecheck("lint", "--spec", "broken_spec:SPEC", env=env)
+        assert 1 == result.returncode
+        assert "'stopped --AgentStateReported'" in result.stderr
+        assert "nondeterministic" in result.stderr
+        assert "'stopped --AgentStopFailed'" in result.stderr
+        assert "Traceback" not in result.stderr
