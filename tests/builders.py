@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from checker.findings import Finding
 from checker.reader import LogReader
@@ -61,3 +64,10 @@ def replay(lines: list[bytes], semantics: str = "d11b83e") -> list[Finding]:
 def rules_at(lines: list[bytes], semantics: str = "d11b83e") -> set[tuple[str, int | None]]:
     """``(rule, line)`` of every finding."""
     return {(f.rule, f.line) for f in replay(lines, semantics)}
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``lifecheck ARGS`` as a subprocess from the repository root, output as text."""
+    code = "from checker.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], env=env, check=False)  # fmt: skip

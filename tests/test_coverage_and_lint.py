@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -17,16 +15,11 @@ from checker.reader import LogReader
 from checker.replay import Replay
 from spec import LIFECYCLE, SEMANTICS
 from spec.analysis import coverage
+from tests.builders import run_cli
 from tests.logs import logs
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = resources.files("checker") / "examples"
-
-
-def lifecheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    code = "from checker.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, check=False)  # fmt: skip
 
 
 @pytest.mark.parametrize("semantics", SEMANTICS)
@@ -49,7 +42,7 @@ def test_coverage_counts_what_check_reports(semantics: str, lines: list[bytes]) 
 class TestCoverageCommand:
     def test_json_shape(self) -> None:
         """JSON has every transition with its count and the forbidden entries with rules."""
-        result = lifecheck("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"),
+        result = run_cli("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"),
                            "--format", "json")  # fmt: skip
         assert 0 == result.returncode
         report = json.loads(result.stdout)
@@ -62,7 +55,7 @@ class TestCoverageCommand:
 
     def test_text_lists_taken_untaken_and_forbidden(self) -> None:
         """The text report has the three sections."""
-        result = lifecheck("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"))
+        result = run_cli("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"))
         assert "2×  running --AgentSessionNotFound [has_pid and not stopped_at]--> limbo" in (
             result.stdout
         )
@@ -71,7 +64,7 @@ class TestCoverageCommand:
 
     def test_unreadable_input(self, tmp_path: Path) -> None:
         """A missing input is one stderr line and exit 2."""
-        result = lifecheck("coverage", str(tmp_path / "missing.jsonl"))
+        result = run_cli("coverage", str(tmp_path / "missing.jsonl"))
         assert (2, 1) == (result.returncode, len(result.stderr.splitlines()))
 
 
@@ -92,7 +85,7 @@ SPEC = Spec(**fields)
 class TestLintCommand:
     def test_built_in_spec_facts(self) -> None:
         """lint prints states, initial and terminal, reachability and unused events."""
-        result = lifecheck("lint")
+        result = run_cli("lint")
         assert 0 == result.returncode
         assert "midtown-agent: valid" in result.stdout
         assert "initial: created; terminal: garbage-collected" in result.stdout
@@ -101,7 +94,7 @@ class TestLintCommand:
 
     def test_json_facts(self) -> None:
         """JSON facts give each version's reachable states."""
-        facts = json.loads(lifecheck("lint", "--format", "json").stdout)
+        facts = json.loads(run_cli("lint", "--format", "json").stdout)
         assert "limbo" not in facts["semantics"]["proposed"]["reachable"]
         assert "limbo" in facts["semantics"]["d11b83e"]["reachable"]
 
@@ -109,7 +102,7 @@ class TestLintCommand:
         """An invalid spec exits 1 with one line per problem, each naming its offenders."""
         (tmp_path / "broken_spec.py").write_text(BROKEN)
         env = os.environ | {"PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
-        result = lifecheck("lint", "--spec", "broken_spec:SPEC", env=env)
+        result = run_cli("lint", "--spec", "broken_spec:SPEC", env=env)
         assert 1 == result.returncode
         assert "'stopped --AgentStateReported'" in result.stderr
         assert "nondeterministic" in result.stderr

@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -19,6 +17,7 @@ from checker.store import locate
 from spec import LIFECYCLE, SEMANTICS
 from spec.graph import lifecycle_graph
 from spec.render import to_dot, to_mermaid, transition_line
+from tests.builders import run_cli
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = str(resources.files("checker") / "examples" / "pr-2330-crash-loop.jsonl")
@@ -156,16 +155,10 @@ class TestFiles:
             assert state.name in svg
 
 
-def lifecheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    code = "from checker.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, check=False)  # fmt: skip
-
-
 class TestCommand:
     def test_svg_without_graphviz_says_how_to_install_it(self, tmp_path: Path) -> None:
         """With no dot on PATH, SVG is one line naming the package, exit 2."""
-        result = lifecheck("diagram", "--format", "svg", env={"PATH": str(tmp_path)})
+        result = run_cli("diagram", "--format", "svg", env={"PATH": str(tmp_path)})
         assert 2 == result.returncode
         assert 1 == len(result.stderr.splitlines())
         assert "apt-get install graphviz" in result.stderr
@@ -173,12 +166,12 @@ class TestCommand:
     def test_mermaid_to_a_file(self, tmp_path: Path) -> None:
         """-o writes the diagram to a file."""
         target = tmp_path / "d.mmd"
-        assert 0 == lifecheck("diagram", "-o", str(target)).returncode
+        assert 0 == run_cli("diagram", "-o", str(target)).returncode
         assert render("d11b83e", "mermaid") == target.read_bytes()
 
     def test_unknown_agent_is_one_line(self) -> None:
         """An --agent that names no record is one line and exit 2."""
-        result = lifecheck("diagram", "--trace", EXAMPLE, "--agent", "nobody")
+        result = run_cli("diagram", "--trace", EXAMPLE, "--agent", "nobody")
         assert (2, 1) == (result.returncode, len(result.stderr.splitlines()))
         assert "nobody" in result.stderr
 
