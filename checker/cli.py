@@ -265,3 +265,45 @@ def lint(spec_ref: str, output: str) -> None:
         sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(found), indent=2) + b"\n")
     else:
         sys.stdout.write(render_facts(found))
+
+
+@cli.command()
+@click.option("--faults", is_flag=True, help="Inject faults, each breaking one rule.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same log.")
+@click.option(
+    "--events", type=click.IntRange(min=1), default=1000, show_default=True, help="Lines to write."
+)
+@click.option("--agents", type=click.IntRange(min=1), help="Most agent records to create.")
+@_SEMANTICS
+@click.option(
+    "-o",
+    "--output-file",
+    "target",
+    type=click.Path(dir_okay=False),
+    help="Write the log here instead of standard output.",
+)
+@click.option(
+    "--expect",
+    type=click.Path(dir_okay=False),
+    help="Write the findings a checker must give (JSON) here.",
+)
+def generate(faults: bool, seed: int, events: int, agents: int | None, semantics: str,
+             target: str | None, expect: str | None) -> None:  # fmt: skip
+    """Write a realistic Midtown log in the daemon's on-disk format.
+
+    Without --faults the log breaks no rule of --semantics; with it, --expect lists each
+    injected fault as {"line", "rule"}: exactly the findings lifecheck gives.
+    """
+    from checker.strategies import generate as generate_log  # Hypothesis loads only here
+
+    log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
+    if target is None:
+        sys.stdout.buffer.write(log.text())
+    else:
+        Path(target).write_bytes(log.text())
+    if expect is not None:
+        expected = {
+            "semantics": semantics,
+            "findings": [{"line": f.line, "rule": f.rule} for f in log.faults],
+        }
+        Path(expect).write_bytes(msgspec.json.format(msgspec.json.encode(expected), indent=2))
