@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any, Protocol, TypeVar
 
+import msgspec
 from hypothesis import strategies as st
+
+from checker import events as ev
 
 AUTHORS = ("btucker", "swift-river", "quiet-harbor")
 WORKER_NAMES = ("amber-field", "calm-meadow", "bright-cove", "swift-river")
@@ -449,3 +452,39 @@ def generate(
         fleet.fault("parse-error")
         kept = fleet.faults
     return GeneratedLog(tuple(fleet.lines), tuple(kept))
+
+
+# --- single events -------------------------------------------------------------------------
+
+_ids = st.uuids(version=4).map(str)
+_names = st.sampled_from([*(f"{a}-reviewer" for a in AUTHORS), *WORKER_NAMES, *CHANNELS])
+_pids = st.integers(0, 2**32 - 1)
+
+
+def agent_events() -> st.SearchStrategy[Any]:
+    """Any one agent event (as a :mod:`checker.events` struct), with realistic values."""
+    maybe = st.none() | _ids
+    return st.one_of(
+        st.builds(ev.AgentCreated, id=_ids, name=_names,
+                  kind=st.sampled_from(["Lead", "Fork", "Worker"]),
+                  agent_type=st.sampled_from(["midtown-code-reviewer", "midtown-developer",
+                                              "midtown-channel-lead", "midtown-project-lead"]),
+                  provider=st.sampled_from(["ClaudeCode", "Codex"]),
+                  channel=st.none() | st.sampled_from(CHANNELS), task_id=maybe,
+                  bound_thread_id=maybe, icon=st.none(), color=st.none()),
+        st.builds(ev.AgentStarted, id=_ids, pid=_pids, session_id=maybe),
+        st.builds(ev.AgentStopped, id=_ids, reason=st.sampled_from([*STOP_REASONS, RESTART])),
+        st.builds(ev.AgentResumed, id=_ids, pid=_pids),
+        st.builds(ev.AgentGarbageCollected, id=_ids),
+        st.builds(ev.AgentStateReported, id=_ids,
+                  state=st.sampled_from(["developing", "reviewing", "idle"])),
+        st.builds(ev.AgentSpawnFailed, name=_names, agent_type=st.just("midtown-code-reviewer"),
+                  reason=st.sampled_from(["resume failed: exit 1", "no session_id for resume"])),
+        st.builds(ev.AgentStopFailed, id=_ids, reason=st.just("kill failed: ESRCH")),
+        st.builds(ev.AgentSessionNotFound, name=_names),
+    )  # fmt: skip
+
+
+def event_line(event: Any) -> bytes:
+    """An event struct as the daemon writes it: ``{"Variant":{...}}``, compact."""
+    return b'{"' + type(event).__name__.encode() + b'":' + msgspec.json.encode(event) + b"}"

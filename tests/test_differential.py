@@ -7,6 +7,7 @@ from hypothesis import given, settings
 
 from checker.reader import LogReader
 from checker.replay import Replay
+from checker.strategies import generate
 from tests import oracle
 from tests.logs import logs
 
@@ -33,3 +34,10 @@ def lifecheck(lines: list[bytes], semantics: str) -> dict[str, object]:
 def test_findings_match_the_oracle(semantics: str, lines: list[bytes]) -> None:
     """Every finding, line and agent agrees with the oracle on random collision-heavy logs."""
     assert oracle.check_lines(lines, "log.jsonl", semantics) == lifecheck(lines, semantics)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_generated_logs_match_the_oracle(seed: int) -> None:
+    """Logs from `lifecheck generate --faults --seed N` get the oracle's findings exactly."""
+    log = generate(seed, events=2000, agents=30, faults=True)
+    assert oracle.check_lines(list(log.lines), "log.jsonl") == lifecheck(list(log.lines), "d11b83e")

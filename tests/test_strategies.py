@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.strategies import FAULTS, GeneratedLog, faulty_logs, generate, valid_logs
+from checker.reader import decode_line
+from checker.strategies import (
+    FAULTS,
+    GeneratedLog,
+    agent_events,
+    event_line,
+    faulty_logs,
+    generate,
+    valid_logs,
+)
 from spec import SEMANTICS
 from tests.builders import replay
 
@@ -53,3 +62,9 @@ def test_generated_faults_are_exactly_the_findings(seed: int) -> None:
 def test_generate_is_deterministic() -> None:
     """The same seed gives the same bytes."""
     assert generate(3, events=500).text() == generate(3, events=500).text()
+
+
+@given(event=agent_events())
+def test_every_generated_event_reads_back(event: object) -> None:
+    """Each agent event strategy writes a line the reader decodes to the same event."""
+    assert event == decode_line(event_line(event))
