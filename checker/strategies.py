@@ -149,6 +149,7 @@ class Fleet:
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
     not_found: Counter[str] = field(default_factory=Counter)
     max_agents: int | None = None
+    chatter: int = 0  # percent of moves that are only messages
     _pids: count[int] = field(default_factory=lambda: count(41000, 7))
     _serial: count[int] = field(default_factory=lambda: count(1))
 
@@ -260,8 +261,42 @@ def _resumable(fleet: Fleet) -> list[_Agent]:
     ]  # fmt: skip
 
 
+_SAYINGS = (
+    "Running the test suite now.",
+    "Opened PR #{n}: fix replay of AgentSessionNotFound",
+    "I pushed a fix for the flaky resume test; CI is green locally.",
+    "Reviewing the diff: the running set is updated but stopped_at is not.",
+    "Can someone look at the reviewer that keeps restarting?",
+)
+
+
+def _chat(c: Choices, fleet: Fleet) -> None:
+    """What most of a real log is: people and agents posting, and the odd mention."""
+    live = list(fleet.agents.values())[-20:]
+    if live and c.number(0, 19) == 0:
+        fleet.emit("MentionRouted", message_id=c.uuid(), target_agent=c.pick(live).id)
+        return
+    agent = c.pick(live) if live and c.number(0, 3) else None
+    content = " ".join(c.pick(_SAYINGS) for _ in range(c.number(1, 12))).replace(
+        "{n}", str(2300 + c.number(0, 99))
+    )
+    fields: dict[str, Any] = {
+        "id": c.uuid(),
+        "channel": (agent.channel or f"dm-{agent.name}") if agent else c.pick(fleet.channels),
+        "sender": agent.name if agent else "btucker",
+        "content": content,
+        "thread_id": agent.thread if agent else None,
+    }
+    if agent is not None:
+        fields["auto_output"] = True
+    fleet.emit("MessagePosted", **fields)
+
+
 def _move(c: Choices, fleet: Fleet) -> None:
     """One thing the daemon does, chosen among those that break no rule."""
+    if c.number(0, 99) < fleet.chatter:
+        _chat(c, fleet)
+        return
     running, resumable = fleet.running(), _resumable(fleet)
     collectable = [
         a for a in fleet.live() if a.stopped and a.kind != "Lead" and fleet.owns_indexes(a)
@@ -273,9 +308,9 @@ def _move(c: Choices, fleet: Fleet) -> None:
     ]  # fmt: skip
     room = fleet.max_agents is None or len(fleet.agents) < fleet.max_agents
     moves = ["spawn", "message"] if room else ["message"]
-    moves += ["stop", "report"] if running else []
+    moves += ["stop", "report", "report"] if running else []
     moves += ["resume"] if resumable else []
-    moves += ["restart"] if running else []
+    moves += ["restart"] if running and c.number(0, 19) == 0 else []  # restarts are rare
     moves += ["collect"] if collectable else []
     moves += ["session-not-found"] if lost else []
     moves += ["rename"] if c.number(0, 9) == 0 else []  # renames are rare
@@ -283,8 +318,7 @@ def _move(c: Choices, fleet: Fleet) -> None:
     if move == "spawn":
         _spawn(c, fleet)
     elif move == "message":
-        fleet.emit("MessagePosted", id=c.uuid(), channel=c.pick(fleet.channels),
-                   sender="btucker", content="status?", thread_id=None)  # fmt: skip
+        _chat(c, fleet)
     elif move == "stop":
         _stop(fleet, c.pick(running), c.pick(STOP_REASONS))
     elif move == "report":
@@ -438,7 +472,7 @@ def generate(
     fifty injects a fault (and the last line may be malformed).
     """
     c = _Seeded(random.Random(seed))
-    fleet = Fleet(semantics=semantics, max_agents=agents)
+    fleet = Fleet(semantics=semantics, max_agents=agents, chatter=80)
     while len(fleet.lines) < events:
         if faults and c.number(0, 49) == 0:
             _inject(c, fleet)
