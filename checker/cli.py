@@ -14,6 +14,7 @@ import msgspec
 
 from checker.check import InputReport, check_path, replay_source
 from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, write_all
+from checker.fleet import generate as generate_log
 from checker.replay import DEFAULT_SEMANTICS
 from checker.report import render_coverage, render_facts, render_text, to_json
 from checker.rules import Severity
@@ -294,8 +295,6 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
     Without --faults the log breaks no rule of --semantics; with it, --expect lists each
     injected fault as {"line", "rule"}: exactly the findings lifecheck gives.
     """
-    from checker.strategies import generate as generate_log  # Hypothesis loads only here
-
     log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
     if target is None:
         sys.stdout.buffer.write(log.text())
