@@ -42,7 +42,15 @@ Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings)
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Run 'lifecheck check --help' for examples.",
+    epilog="""\b
+Examples:
+  lifecheck check                              # this machine's Midtown stores
+  lifecheck check log-0000.jsonl --format json
+  lifecheck diagram --trace log-0000.jsonl --format svg -o trace.svg
+  lifecheck coverage log-0000.jsonl
+  lifecheck generate --faults --seed 7 -o log.jsonl --expect expected.json
+
+Run 'lifecheck COMMAND --help' for each command's options and examples.""",
 )
 @click.version_option(metadata.version("lifecheck"), prog_name="lifecheck")
 def cli() -> None:
