@@ -6,6 +6,7 @@ import importlib
 import os
 import sys
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -40,6 +41,12 @@ Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings)
 """
 
 
+_SEMANTICS = click.option(
+    "--semantics", type=click.Choice(SEMANTICS), default=DEFAULT_SEMANTICS, show_default=True,
+    help="Which Midtown version's projection to draw or replay.",
+)  # fmt: skip
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="""\b
@@ -67,13 +74,7 @@ def cli() -> None:
     show_default=True,
     help="Report for people, or JSON for tools.",
 )
-@click.option(
-    "--semantics",
-    type=click.Choice(SEMANTICS),
-    default=DEFAULT_SEMANTICS,
-    show_default=True,
-    help="Which Midtown version's projection to replay through.",
-)
+@_SEMANTICS
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning"]),
@@ -88,14 +89,24 @@ def cli() -> None:
     show_default=True,
     help="Colour the text report (auto: only on a terminal).",
 )
-def check(paths: tuple[str, ...], output: str, semantics: str, fail_on: str, color: str) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Check this many inputs at once, in separate processes (same output).",
+)
+def check(
+    paths: tuple[str, ...], output: str, semantics: str, fail_on: str, color: str, jobs: int
+) -> None:
     """Replay logs or event-store directories and report every forbidden state.
 
     A PATH is a log file (log-NNNN.jsonl) or a Midtown event-store directory; several
     PATHs are checked independently. With no PATH, check the stores under
     ~/.midtown/projects/*/events, or the bundled example when there are none.
     """
-    reports = [check_path(path, semantics) for path in paths or _default_inputs()]
+    reports = check_paths(list(paths or _default_inputs()), semantics, jobs)
     for report in reports:
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
@@ -112,6 +123,14 @@ def check(paths: tuple[str, ...], output: str, semantics: str, fail_on: str, col
     except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     sys.exit(code)
+
+
+def check_paths(paths: list[str], semantics: str, jobs: int = 1) -> list[InputReport]:
+    """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
+    if jobs == 1 or len(paths) == 1:
+        return [check_path(path, semantics) for path in paths]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        return list(pool.map(check_path, paths, [semantics] * len(paths)))
 
 
 def _default_inputs() -> list[str]:
@@ -146,11 +165,6 @@ def main() -> None:
         click.echo(f"lifecheck: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_INTERNAL)
 
-
-_SEMANTICS = click.option(
-    "--semantics", type=click.Choice(SEMANTICS), default=DEFAULT_SEMANTICS, show_default=True,
-    help="Which Midtown version's projection to draw or replay.",
-)  # fmt: skip
 
 _DIAGRAM_EPILOG = """\b
 Examples:

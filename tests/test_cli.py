@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.builders import run_cli
+
 CLI = [sys.executable, "-c", "from checker.cli import main; main()"]
 EXAMPLES = Path(str(resources.files("checker") / "examples"))
 CLEAN_LOG = EXAMPLES / "clean-day.jsonl"
@@ -489,3 +491,16 @@ class TestColour:
         result = check(error_log(tmp_path), "--color", "always")
         assert 1 == result.code
         assert "\x1b[31merror unknown-agent\x1b[0m" in result.stdout
+
+
+class TestJobs:
+    def test_parallel_output_is_identical(self) -> None:
+        """--jobs 3 prints byte for byte what the serial run prints."""
+        examples = Path(__file__).parents[1] / "checker" / "examples"
+        paths = [str(examples / name) for name in
+                 ("pr-2330-crash-loop.jsonl", "clean-day.jsonl", "store")]  # fmt: skip
+        serial = run_cli("check", *paths, "--format", "json")
+        parallel = run_cli("check", *paths, "--format", "json", "--jobs", "3")
+        assert (serial.returncode, serial.stdout) == (parallel.returncode, parallel.stdout)
+        text = run_cli("check", *paths, "-j", "3")
+        assert text.stdout == run_cli("check", *paths).stdout
