@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from checker.findings import Finding
+from checker.progress import stderr_bar, tracked
 from checker.reader import LogReader
 from checker.replay import DEFAULT_SEMANTICS, Replay
 from checker.store import InputError, Source, locate, read_snapshot, reason
@@ -32,11 +34,16 @@ class InputReport:
     entered: Mapping[str, int] = field(default_factory=dict)
 
 
-def check_path(path: str, semantics: str = DEFAULT_SEMANTICS) -> InputReport:
-    """Check a log file or store directory; unreadable inputs come back with ``error``."""
+def check_path(
+    path: str, semantics: str = DEFAULT_SEMANTICS, *, progress: bool = False
+) -> InputReport:
+    """Check a log file or store directory; unreadable inputs come back with ``error``.
+
+    ``progress`` shows a bar on stderr when reading takes more than a few seconds.
+    """
     try:
         source = locate(path)
-        replay = replay_source(source, semantics)
+        replay = replay_source(source, semantics, progress=progress)
     except InputError as error:
         return InputReport(path=path, error=str(error))
     return InputReport(
@@ -52,7 +59,9 @@ def check_path(path: str, semantics: str = DEFAULT_SEMANTICS) -> InputReport:
     )
 
 
-def replay_source(source: Source, semantics: str, *, record_steps: bool = False) -> Replay:
+def replay_source(
+    source: Source, semantics: str, *, record_steps: bool = False, progress: bool = False
+) -> Replay:
     """Replay a located input to its end (or its first malformed line)."""
     index = read_snapshot(source.snapshot) if source.snapshot else None
     replay = Replay(
@@ -65,7 +74,9 @@ def replay_source(source: Source, semantics: str, *, record_steps: bool = False)
     if source.log is not None:
         try:
             with open(source.log, "rb") as log:
-                reader = LogReader(log)
+                size = os.fstat(log.fileno()).st_size
+                lines = tracked(log, size, stderr_bar(source.log)) if progress else log
+                reader = LogReader(lines)
                 replay.run(reader)
         except OSError as error:
             raise InputError(f"{source.log}: {reason(error)}") from None

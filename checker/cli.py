@@ -106,7 +106,9 @@ def check(
     PATHs are checked independently. With no PATH, check the stores under
     ~/.midtown/projects/*/events, or the bundled example when there are none.
     """
-    reports = check_paths(list(paths or _default_inputs()), semantics, jobs)
+    # A bar only for people watching a terminal, never in JSON or CI output.
+    progress = output == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    reports = check_paths(list(paths or _default_inputs()), semantics, jobs, progress=progress)
     for report in reports:
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
@@ -125,10 +127,12 @@ def check(
     sys.exit(code)
 
 
-def check_paths(paths: list[str], semantics: str, jobs: int = 1) -> list[InputReport]:
+def check_paths(
+    paths: list[str], semantics: str, jobs: int = 1, *, progress: bool = False
+) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
     if jobs == 1 or len(paths) == 1:
-        return [check_path(path, semantics) for path in paths]
+        return [check_path(path, semantics, progress=progress) for path in paths]
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
         return list(pool.map(check_path, paths, [semantics] * len(paths)))
 
