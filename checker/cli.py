@@ -41,6 +41,13 @@ Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings)
 """
 
 
+_OUTPUT_FILE = click.option(
+    "-o",
+    "--output-file",
+    "target",
+    type=click.Path(dir_okay=False),
+    help="Write here instead of standard output.",
+)
 _SEMANTICS = click.option(
     "--semantics", type=click.Choice(SEMANTICS), default=DEFAULT_SEMANTICS, show_default=True,
     help="Which Midtown version's projection to draw or replay.",
@@ -137,6 +144,11 @@ def check_paths(
         return list(pool.map(check_path, paths, [semantics] * len(paths)))
 
 
+def _json(document: object) -> bytes:
+    """Indented JSON with a final newline."""
+    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
 def _default_inputs() -> list[str]:
     stores = sorted(str(p) for p in (Path.home() / ".midtown" / "projects").glob("*/events"))
     if stores:
@@ -189,13 +201,7 @@ Examples:
     help="Mermaid and DOT are text; SVG and PNG need Graphviz.",
 )
 @_SEMANTICS
-@click.option(
-    "-o",
-    "--output-file",
-    "target",
-    type=click.Path(dir_okay=False),
-    help="Write here instead of standard output.",
-)
+@_OUTPUT_FILE
 @click.option("--trace", type=click.Path(), help="Overlay what this log or store did.")
 @click.option("--agent", help="With --trace: number this agent's path (id, id prefix or name).")
 @click.option(
@@ -255,7 +261,7 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
     result = spec_coverage(LIFECYCLE, semantics, taken)
     result["inputs"] = [r.path for r in reports]
     if output == "json":
-        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(result), indent=2) + b"\n")
+        sys.stdout.buffer.write(_json(result))
     else:
         sys.stdout.write(render_coverage(result))
     sys.exit(EXIT_UNREADABLE if any(r.error for r in reports) else EXIT_OK)
@@ -289,7 +295,7 @@ def lint(spec_ref: str, output: str) -> None:
         sys.exit(EXIT_UNREADABLE)
     found = spec_facts(spec)
     if output == "json":
-        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(found), indent=2) + b"\n")
+        sys.stdout.buffer.write(_json(found))
     else:
         sys.stdout.write(render_facts(found))
 
@@ -302,13 +308,7 @@ def lint(spec_ref: str, output: str) -> None:
 )
 @click.option("--agents", type=click.IntRange(min=1), help="Most agent records to create.")
 @_SEMANTICS
-@click.option(
-    "-o",
-    "--output-file",
-    "target",
-    type=click.Path(dir_okay=False),
-    help="Write the log here instead of standard output.",
-)
+@_OUTPUT_FILE
 @click.option(
     "--expect",
     type=click.Path(dir_okay=False),
@@ -331,4 +331,4 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
             "semantics": semantics,
             "findings": [{"line": f.line, "rule": f.rule} for f in log.faults],
         }
-        Path(expect).write_bytes(msgspec.json.format(msgspec.json.encode(expected), indent=2))
+        Path(expect).write_bytes(_json(expected))
