@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from spec.graph import edge_label, enters_forbidden, lifecycle_graph
+from spec.graph import enters_forbidden, lifecycle_graph
+from spec.model import describe
 
 if TYPE_CHECKING:
     from spec.model import Spec, Transition
@@ -58,7 +59,7 @@ def coverage(spec: Spec, semantics: str, taken: Mapping[Transition, int]) -> dic
         count = taken.get(transition, 0)
         transitions.append({
             "source": transition.source, "event": transition.event,
-            "guard": edge_label(transition).removeprefix(transition.event).strip(" []"),
+            "guard": describe(transition.guard),
             "target": transition.target, "count": count,
         })  # fmt: skip
         for rule in transition.rules:

@@ -22,9 +22,6 @@ class Condition:
     def __str__(self) -> str:
         return self.fact if self.holds else f"not {self.fact}"
 
-    def __invert__(self) -> Condition:
-        return Condition(self.fact, not self.holds)
-
     def test(self, facts: Mapping[str, bool]) -> bool:
         """Whether ``facts`` gives this fact the required value."""
         return facts[self.fact] is self.holds
