@@ -6,8 +6,6 @@ import importlib
 import os
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from importlib import metadata, resources
 from pathlib import Path
 
 import click
@@ -21,9 +19,8 @@ from checker.report import render_coverage, render_facts, render_text, to_json
 from checker.rules import Severity
 from checker.store import InputError, locate
 from spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec
-from spec.analysis import coverage as spec_coverage
-from spec.analysis import facts as spec_facts
 from spec.model import Transition
+from spec.validate import validate
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXAMPLE = "pr-2330-crash-loop.jsonl"
@@ -66,7 +63,7 @@ Examples:
 
 Run 'lifecheck COMMAND --help' for each command's options and examples.""",
 )
-@click.version_option(metadata.version("lifecheck"), prog_name="lifecheck")
+@click.version_option(package_name="lifecheck", prog_name="lifecheck")
 def cli() -> None:
     """Check Midtown agent event logs against the agent lifecycle spec."""
 
@@ -140,6 +137,8 @@ def check_paths(
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
     if jobs == 1 or len(paths) == 1:
         return [check_path(path, semantics, progress=progress) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports, only for --jobs
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
         return list(pool.map(check_path, paths, [semantics] * len(paths)))
 
@@ -153,7 +152,7 @@ def _default_inputs() -> list[str]:
     stores = sorted(str(p) for p in (Path.home() / ".midtown" / "projects").glob("*/events"))
     if stores:
         return stores
-    example = str(resources.files("checker") / "examples" / EXAMPLE)
+    example = str(Path(__file__).parent / "examples" / EXAMPLE)
     click.echo(
         f"lifecheck: no Midtown stores under ~/.midtown/projects; checking the bundled "
         f"example {example}",
@@ -258,7 +257,9 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
         taken.update(report.taken)
-    result = spec_coverage(LIFECYCLE, semantics, taken)
+    from spec.analysis import coverage  # networkx: kept out of `lifecheck check`'s start-up
+
+    result = coverage(LIFECYCLE, semantics, taken)
     result["inputs"] = [r.path for r in reports]
     if output == "json":
         sys.stdout.buffer.write(_json(result))
@@ -283,6 +284,8 @@ def lint(spec_ref: str, output: str) -> None:
     module, _, attribute = spec_ref.partition(":")
     try:
         spec = getattr(importlib.import_module(module), attribute or "LIFECYCLE")
+        if isinstance(spec, Spec):
+            validate(spec)
     except InvalidSpec as error:
         for problem in error.problems:
             click.echo(f"{spec_ref}: {problem}", err=True)
@@ -293,7 +296,9 @@ def lint(spec_ref: str, output: str) -> None:
     if not isinstance(spec, Spec):
         click.echo(f"lifecheck: {spec_ref} is not a spec.Spec", err=True)
         sys.exit(EXIT_UNREADABLE)
-    found = spec_facts(spec)
+    from spec.analysis import facts  # networkx: kept out of `lifecheck check`'s start-up
+
+    found = facts(spec)
     if output == "json":
         sys.stdout.buffer.write(_json(found))
     else:

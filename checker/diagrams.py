@@ -10,7 +10,6 @@ from checker.findings import short_id
 from checker.replay import Replay
 from checker.store import InputError
 from spec import LIFECYCLE, SEMANTICS
-from spec.graph import lifecycle_graph
 from spec.model import Transition
 from spec.render import Overlay, to_dot, to_mermaid
 
@@ -29,6 +28,8 @@ class GraphvizMissing(Exception):
 
 def render(semantics: str, output: str, overlay: Overlay | None = None) -> bytes:
     """The built-in spec's diagram for ``semantics`` in format ``output``."""
+    from spec.graph import lifecycle_graph  # networkx: not imported by `lifecheck check`
+
     g = lifecycle_graph(LIFECYCLE, semantics)
     if output == "mermaid":
         return to_mermaid(g, overlay).encode()

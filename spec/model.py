@@ -2,7 +2,7 @@
 
 A spec is frozen data. States are conjunctions of conditions over a record's facts (its
 invariants); transitions are guarded by conjunctions of conditions over record and event
-facts. Building a :class:`Spec` validates it (see :mod:`spec.validate`).
+facts. Building a :class:`Spec` checks its tables (see :mod:`spec.validate`).
 """
 
 from __future__ import annotations
@@ -102,8 +102,9 @@ class Transition:
 class Spec:
     """A complete lifecycle: states, events, facts, transitions per daemon version.
 
-    Construction validates the spec and raises :class:`spec.validate.InvalidSpec` naming
-    every offender.
+    Construction runs the table checks of :mod:`spec.validate` and raises
+    :class:`spec.validate.InvalidSpec` naming every offender; :func:`spec.validate.validate`
+    adds the graph checks.
     """
 
     name: str
@@ -118,10 +119,10 @@ class Spec:
     _by_name: dict[str, State] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from spec.validate import validate  # here, because spec.validate imports this module
+        from spec.validate import check_tables  # here: spec.validate imports this module
 
         object.__setattr__(self, "_by_name", {state.name: state for state in self.states})
-        validate(self)
+        check_tables(self)
 
     def state(self, name: str) -> State:
         """The state called ``name``."""

@@ -504,3 +504,14 @@ class TestJobs:
         assert (serial.returncode, serial.stdout) == (parallel.returncode, parallel.stdout)
         text = run_cli("check", *paths, "-j", "3")
         assert text.stdout == run_cli("check", *paths).stdout
+
+
+def test_check_starts_without_the_heavy_imports() -> None:
+    """`check` never imports networkx, hypothesis or the process pool (start-up < 150 ms)."""
+    code = (
+        "import sys\nfrom checker.cli import cli\n"
+        "try:\n    cli(['check', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted({'networkx', 'hypothesis', 'concurrent.futures'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

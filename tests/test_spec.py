@@ -15,6 +15,7 @@ from spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec, State, Transition, whe
 from spec.lifecycle import COLLECTED, CREATED, LIMBO, RUNNING, SESSIONLESS, STOPPED
 from spec.machine import build_machine
 from spec.tables import compile_table
+from spec.validate import validate
 
 FACTS = (*LIFECYCLE.record_facts, *LIFECYCLE.event_facts)
 
@@ -23,6 +24,13 @@ def rebuilt(**changes: object) -> Spec:
     """The built-in spec with some fields replaced (and so validated again)."""
     fields = {f.name: getattr(LIFECYCLE, f.name) for f in dataclasses.fields(Spec) if f.init}
     return Spec(**(fields | changes))  # type: ignore[arg-type]
+
+
+def retargeted(predicate: object, target: str) -> Spec:
+    """The built-in spec with the transitions matching ``predicate`` sent to ``target``."""
+    return rebuilt(transitions=tuple(
+        dataclasses.replace(t, target=target) if predicate(t) else t  # type: ignore[operator]
+        for t in LIFECYCLE.transitions))  # fmt: skip
 
 
 def without(predicate: object) -> tuple[Transition, ...]:
@@ -70,18 +78,27 @@ class TestBuiltInSpec:
 
 
 class TestSelfChecks:
+    def test_the_lifecycle_passes_every_check(self) -> None:
+        """The shipped spec passes the graph checks too, which construction does not run."""
+        validate(LIFECYCLE)
+
     def test_unreachable_state_is_named(self) -> None:
         """A state no allowed transition reaches is named with the version."""
         with pytest.raises(
             InvalidSpec, match=r"unreachable from 'created' under \w+: \['running'\]"
         ):
-            rebuilt(transitions=without(lambda t: t.target == RUNNING and t.source != RUNNING))
+            validate(retargeted(lambda t: t.target == RUNNING != t.source, STOPPED))
+
+    def test_construction_runs_only_the_table_checks(self) -> None:
+        """Building a spec with an unreachable state succeeds; validate() rejects it."""
+        spec = retargeted(lambda t: t.target == RUNNING != t.source, STOPPED)
+        with pytest.raises(InvalidSpec, match="unreachable"):
+            validate(spec)
 
     def test_dead_end_is_named(self) -> None:
         """A state with no path to garbage-collected is named."""
         with pytest.raises(InvalidSpec) as caught:
-            rebuilt(transitions=without(
-                lambda t: t.source == LIMBO and t.target != LIMBO and not t.forbidden))  # fmt: skip
+            validate(retargeted(lambda t: t.source == LIMBO and not t.forbidden, LIMBO))
         assert any("no path to 'garbage-collected'" in p and "'limbo'" in p
                    for p in caught.value.problems)  # fmt: skip
 
