@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from checker.findings import Finding
-from checker.progress import stderr_bar, tracked
-from checker.reader import LogReader
+from checker.progress import Progress, stderr_bar
 from checker.replay import DEFAULT_SEMANTICS, Replay
 from checker.store import InputError, Source, locate, read_snapshot, reason
 from spec.model import Transition
@@ -35,15 +34,16 @@ class InputReport:
 
 
 def check_path(
-    path: str, semantics: str = DEFAULT_SEMANTICS, *, progress: bool = False
+    path: str, semantics: str = DEFAULT_SEMANTICS, *, exact: bool = False, progress: bool = False
 ) -> InputReport:
     """Check a log file or store directory; unreadable inputs come back with ``error``.
 
-    ``progress`` shows a bar on stderr when reading takes more than a few seconds.
+    ``exact`` reads line by line with every serde rule (slower); ``progress`` shows a bar on
+    stderr when reading takes more than a few seconds.
     """
     try:
         source = locate(path)
-        replay = replay_source(source, semantics, progress=progress)
+        replay = replay_source(source, semantics, exact=exact, progress=progress)
     except InputError as error:
         return InputReport(path=path, error=str(error))
     return InputReport(
@@ -60,7 +60,12 @@ def check_path(
 
 
 def replay_source(
-    source: Source, semantics: str, *, record_steps: bool = False, progress: bool = False
+    source: Source,
+    semantics: str,
+    *,
+    record_steps: bool = False,
+    exact: bool = False,
+    progress: bool = False,
 ) -> Replay:
     """Replay a located input to its end (or its first malformed line)."""
     index = read_snapshot(source.snapshot) if source.snapshot else None
@@ -74,12 +79,11 @@ def replay_source(
     if source.log is not None:
         try:
             with open(source.log, "rb") as log:
-                size = os.fstat(log.fileno()).st_size
-                lines = tracked(log, size, stderr_bar(source.log)) if progress else log
-                reader = LogReader(lines)
-                replay.run(reader)
+                if progress:
+                    with Progress(os.fstat(log.fileno()).st_size, stderr_bar(source.log)) as bar:
+                        replay.read(log, exact=exact, progress=bar)
+                else:
+                    replay.read(log, exact=exact)
         except OSError as error:
             raise InputError(f"{source.log}: {reason(error)}") from None
-        if reader.malformed is not None:
-            replay.stopped_at_bad_line(reader.malformed)
     return replay

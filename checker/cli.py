@@ -6,6 +6,7 @@ import importlib
 import os
 import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import click
@@ -101,8 +102,20 @@ def cli() -> None:
     show_default=True,
     help="Check this many inputs at once, in separate processes (same output).",
 )
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Read line by line with every serde rule, also rejecting a key repeated in one "
+    "object (slower; the default reader keeps the last value, as msgspec does).",
+)
 def check(
-    paths: tuple[str, ...], output: str, semantics: str, fail_on: str, color: str, jobs: int
+    paths: tuple[str, ...],
+    output: str,
+    semantics: str,
+    fail_on: str,
+    color: str,
+    jobs: int,
+    exact: bool,
 ) -> None:
     """Replay logs or event-store directories and report every forbidden state.
 
@@ -112,7 +125,8 @@ def check(
     """
     # A bar only for people watching a terminal, never in JSON or CI output.
     progress = output == "text" and sys.stderr.isatty() and not os.environ.get("CI")
-    reports = check_paths(list(paths or _default_inputs()), semantics, jobs, progress=progress)
+    inputs = list(paths or _default_inputs())
+    reports = check_paths(inputs, semantics, jobs, exact=exact, progress=progress)
     for report in reports:
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
@@ -132,15 +146,16 @@ def check(
 
 
 def check_paths(
-    paths: list[str], semantics: str, jobs: int = 1, *, progress: bool = False
+    paths: list[str], semantics: str, jobs: int = 1, *, exact: bool = False, progress: bool = False
 ) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
     if jobs == 1 or len(paths) == 1:
-        return [check_path(path, semantics, progress=progress) for path in paths]
+        return [check_path(path, semantics, exact=exact, progress=progress) for path in paths]
     from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports, only for --jobs
 
+    check_one = partial(check_path, semantics=semantics, exact=exact)
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        return list(pool.map(check_path, paths, [semantics] * len(paths)))
+        return list(pool.map(check_one, paths))
 
 
 def _json(document: object) -> bytes:

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from collections.abc import Callable
+from types import TracebackType
 
 Show = Callable[[float], None]
 
 
-def tracked(
-    log: BinaryIO, size: int, show: Show, *, after: float = 2.0, every: int = 1 << 16
-) -> Iterator[bytes]:
-    """The lines of ``log``; once reading takes ``after`` seconds, ``show`` the fraction read."""
-    start, shown = time.monotonic(), False
-    for number, raw in enumerate(log, 1):
-        if number % every == 0 and (shown or time.monotonic() - start > after):
-            show(min(log.tell() / size, 1.0) if size else 1.0)
-            shown = True
-        yield raw
-    if shown:
-        show(-1.0)
+class Progress:
+    """Called with the bytes read so far; once reading takes ``after`` seconds, ``show``s
+    the fraction read. Used as a context manager, it clears the bar at the end."""
+
+    def __init__(self, size: int, show: Show, *, after: float = 2.0) -> None:
+        self._size, self._show, self._after = size, show, after
+        self._start, self._shown = time.monotonic(), False
+
+    def __call__(self, done: int) -> None:
+        if self._shown or time.monotonic() - self._start > self._after:
+            self._show(min(done / self._size, 1.0) if self._size else 1.0)
+            self._shown = True
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._shown:
+            self._show(-1.0)
 
 
 def stderr_bar(label: str) -> Show:

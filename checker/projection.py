@@ -56,7 +56,6 @@ class AgentIndex:
         )
 
 
-Apply = Callable[[AgentIndex, ev.Event], None]
 
 
 def _created(index: AgentIndex, event: ev.AgentCreated) -> None:
@@ -168,24 +167,31 @@ _COMMON: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
 }
 
 
-def _model(session_not_found: Callable[[AgentIndex, ev.AgentSessionNotFound], None]) -> Apply:
-    handlers: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
-        **_COMMON,
-        ev.AgentSessionNotFound: session_not_found,
-    }
+class Projection:
+    """One daemon version's step function: ``projection(index, event)``.
 
-    def apply(index: AgentIndex, event: ev.Event) -> None:
-        handler = handlers.get(type(event))
+    :attr:`handles` holds the event types it acts on; it ignores every other event.
+    """
+
+    def __init__(
+        self, session_not_found: Callable[[AgentIndex, ev.AgentSessionNotFound], None]
+    ) -> None:
+        self._handlers: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
+            **_COMMON,
+            ev.AgentSessionNotFound: session_not_found,
+        }
+        self.handles = frozenset(self._handlers)
+
+    def __call__(self, index: AgentIndex, event: ev.Event) -> None:
+        """Apply ``event`` to ``index`` in place."""
+        handler = self._handlers.get(type(event))
         if handler is not None:
             handler(index, event)
 
-    apply.__doc__ = f"Apply ``event`` to ``index``; {session_not_found.__doc__}"
-    return apply
-
 
 #: The projection model of each daemon version, by the name ``--semantics`` takes.
-PROJECTIONS: dict[str, Apply] = {
-    "d11b83e": _model(_session_cleared_and_unlisted),
-    "3d1b4c5d": _model(_session_cleared),
-    "proposed": _model(_session_lost_as_stop),
+PROJECTIONS: dict[str, Projection] = {
+    "d11b83e": Projection(_session_cleared_and_unlisted),
+    "3d1b4c5d": Projection(_session_cleared),
+    "proposed": Projection(_session_lost_as_stop),
 }

@@ -1,27 +1,23 @@
-"""Streaming reader of Midtown event logs: one externally tagged ``DomainEvent`` per line.
+"""Streaming reader of Midtown event logs, block by block.
 
-Every non-blank line is validated against the full schema in :mod:`checker.events`. The
+Every non-blank line is validated (:mod:`checker.blocks`, :mod:`checker.lines`). The
 first malformed line ends the stream, as the daemon's recovery does (rules.md §1).
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, get_args, get_type_hints
+from typing import BinaryIO
 
-import msgspec
+from checker.blocks import read_block
+from checker.events import EVENT_TYPES, Event
+from checker.lines import LineError, decode_line
 
-from checker.events import EVENT_TYPES, Event, PrOpened
+__all__ = ["LineError", "LogReader", "Malformed", "decode_line"]
 
-_Envelope: type[msgspec.Struct] = msgspec.defstruct(
-    "_Envelope",
-    [(name, cls | msgspec.UnsetType, msgspec.UNSET) for name, cls in EVENT_TYPES.items()],
-    forbid_unknown_fields=True,
-)
-_decode_envelope = msgspec.json.Decoder(_Envelope).decode
+#: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
+BLOCK_SIZE = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,211 +29,76 @@ class Malformed:
     dropped: int
 
 
-class LineError(ValueError):
-    """A single line is not a valid ``DomainEvent``; the message says why."""
-
-
-def _variant_decoder(name: str, cls: type[Event]) -> Callable[[bytes], Event]:
-    line = msgspec.defstruct(f"_{name}Line", [(name, cls)], forbid_unknown_fields=True)
-    decode = msgspec.json.Decoder(line).decode
-    return lambda raw: getattr(decode(raw), name)
-
-
-#: One decoder per variant, chosen by the name the daemon writes first: `{"Variant":`.
-_BY_PREFIX = {name.encode(): _variant_decoder(name, cls) for name, cls in EVENT_TYPES.items()}
-_DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError)
-
-
-def decode_line(raw: bytes) -> Event:
-    """Decode one non-blank line into its event, or raise :class:`LineError`."""
-    decode = _BY_PREFIX.get(raw[2 : raw.find(b'"', 2)]) if raw.startswith(b'{"') else None
-    try:
-        event = decode(raw) if decode is not None else _decode_any(raw)
-    except _DECODE_ERRORS:  # the general decoder says best what is wrong
-        event = _decode_any(raw)
-    kind = type(event)
-    if raw.count(b'":') > _KEYS[kind]:  # more keys than a line of this variant has
-        _check_duplicate_keys(raw, kind)
-    if kind is PrOpened:
-        _check_author_alias(event)  # type: ignore[arg-type]
-    if kind in _UNSIGNED:
-        field, negative_zero = _UNSIGNED[kind]
-        if getattr(event, field) == 0 and negative_zero.search(raw):
-            # serde_json reads -0 as a float, which no unsigned field accepts.
-            raise LineError(f"{kind.__name__}.{field} must be an integer, not -0")
-    return event
-
-
-def _decode_any(raw: bytes) -> Event:
-    """Decode through an envelope of every variant, explaining any failure."""
-    try:
-        envelope = _decode_envelope(raw)
-    except _DECODE_ERRORS as error:
-        raise LineError(_explain(raw, error)) from None
-    present = [
-        getattr(envelope, name)
-        for name in envelope.__struct_fields__
-        if getattr(envelope, name) is not msgspec.UNSET
-    ]
-    if len(present) != 1:
-        if not present:
-            raise LineError("the object names no event variant")
-        names = ", ".join(type(event).__name__ for event in present)
-        raise LineError(
-            f"the object has {len(present)} variant keys ({names}); exactly one is allowed"
-        )
-    event: Event = present[0]
-    return event
-
-
-#: How many keys a line of each variant has at most: the variant and each serde field.
-_KEYS: dict[type[Event], int] = {
-    kind: len(kind.__struct_fields__) + (0 if kind is PrOpened else 1)  # `author` is an alias
-    for kind in EVENT_TYPES.values()
-}
-
-
-def _unsigned_field(kind: type[Event]) -> tuple[str, re.Pattern[bytes]]:
-    field = "pid" if "pid" in kind.__struct_fields__ else "number"
-    return field, re.compile(rb'(?<!\\)"' + field.encode() + rb'"\s*:\s*-0(?![0-9.eE])')
-
-
-#: Variants with an unsigned integer field: its name and a pattern for it written as -0.
-_UNSIGNED: dict[type[Event], tuple[str, re.Pattern[bytes]]] = {
-    kind: _unsigned_field(kind)
-    for kind in EVENT_TYPES.values()
-    if {"pid", "number"} & set(kind.__struct_fields__)
-}
-
-
-def _check_duplicate_keys(raw: bytes, kind: type[Event]) -> None:
-    """serde rejects a second key after the variant and a field given twice."""
-    pairs = json.loads(raw, object_pairs_hook=list)
-    keys = [key for key, _ in pairs]
-    if len(keys) != len(set(keys)):
-        raise LineError(
-            f"the object has {len(keys)} variant keys ({', '.join(keys)}); exactly one is allowed"
-        )
-    body = pairs[0][1]
-    known = set(kind.__struct_fields__)
-    fields = [key for key, _ in body if key in known]
-    for field in fields:
-        if fields.count(field) > 1:
-            raise LineError(f'{kind.__name__} has duplicate field "{field}"')
-
-
 class LogReader:
     """Iterate ``(line_number, event)`` over a log; stop at the first malformed line.
 
-    After iteration, :attr:`malformed` holds the bad line (or ``None``) and :attr:`events`
-    the number of events read.
+    ``source`` is a binary file or an iterable of lines. Only events whose type is in
+    ``wanted`` are yielded (all by default), but every line is validated. ``exact`` reads
+    line by line with every serde rule (see :mod:`checker.blocks` for what it adds).
+    ``progress`` is called with the number of bytes read after each block. After
+    iteration, :attr:`malformed` holds the bad line (or ``None``) and :attr:`events` the
+    number of events read.
     """
 
-    def __init__(self, lines: Iterable[bytes]) -> None:
-        self._lines = lines
+    def __init__(
+        self,
+        source: BinaryIO | Iterable[bytes],
+        wanted: Collection[type[Event]] | None = None,
+        *,
+        exact: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self._source = source
+        self._wanted = frozenset(EVENT_TYPES.values()) if wanted is None else wanted
+        self._exact = exact
+        self._progress = progress
         self.malformed: Malformed | None = None
         self.events = 0
 
     def __iter__(self) -> Iterator[tuple[int, Event]]:
-        lines = iter(self._lines)
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            try:
-                event = decode_line(raw)
-            except LineError as error:
-                dropped = sum(1 for rest in lines if rest.strip())
-                self.malformed = Malformed(number, str(error), dropped)
+        blocks = _blocks(self._source)
+        first, done = 1, 0
+        for data in blocks:
+            block = read_block(data, first, self._wanted, exact=self._exact)
+            self.events += block.events
+            yield from block.wanted
+            if block.malformed is not None:
+                line, reason = block.malformed
+                later = sum(_non_blank(rest) for rest in blocks)
+                self.malformed = Malformed(line, reason, block.after + later)
                 return
-            self.events += 1
-            yield number, event
+            first += block.lines
+            if self._progress is not None:
+                done += len(data)
+                self._progress(done)
 
 
-def _check_author_alias(event: PrOpened) -> None:
-    has_github = event.github_author is not msgspec.UNSET
-    has_alias = event.author is not msgspec.UNSET
-    if has_github and has_alias:
-        raise LineError('PrOpened has both "github_author" and its alias "author"')
-    if not (has_github or has_alias):
-        raise LineError('PrOpened is missing required field "github_author"')
+def _blocks(source: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
+    """Whole lines, about :data:`BLOCK_SIZE` bytes at a time."""
+    if not hasattr(source, "read"):
+        yield from _joined(source)
+        return
+    carry = b""
+    while chunk := source.read(BLOCK_SIZE):
+        data = carry + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield data[:cut]
+        carry = data[cut:]
+    if carry:
+        yield carry
 
 
-# --- turning msgspec's messages into ours --------------------------------------------------
-
-_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
-_TYPE_WORDS = {
-    "int": "an integer",
-    "str": "a string",
-    "float": "a number with a fraction",
-    "bool": "a boolean",
-    "null": "null",
-    "object": "an object",
-    "array": "an array",
-    "datetime": "an RFC 3339 date-time",
-}
+def _joined(lines: Iterable[bytes]) -> Iterator[bytes]:
+    batch: list[bytes] = []
+    for line in lines:
+        batch.append(line if line.endswith(b"\n") else line + b"\n")
+        if len(batch) == 1024:
+            yield b"".join(batch)
+            batch = []
+    if batch:
+        yield b"".join(batch)
 
 
-def _explain(raw: bytes, error: Exception) -> str:
-    """Say why ``raw`` failed, preferring its encoding and syntax over its shape."""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as bad:
-        return f"invalid UTF-8 (byte 0x{raw[bad.start]:02x} at column {bad.start + 1})"
-    if isinstance(error, msgspec.ValidationError):
-        try:
-            msgspec.json.decode(raw)
-        except msgspec.DecodeError as syntax:
-            return _explain_decode(str(syntax), raw)
-        return _explain_validation(str(error))
-    return _explain_decode(str(error), raw)
-
-
-def _words(type_name: str) -> str:
-    return _TYPE_WORDS.get(type_name, type_name)
-
-
-def _explain_validation(message: str) -> str:
-    match = _AT.match(message)
-    assert match is not None  # the pattern matches any string
-    what, path = match["what"], (match["path"] or "").lstrip(".")
-    if not path:
-        if unknown := re.fullmatch(r"Object contains unknown field `(.*)`", what):
-            return f'unknown event variant "{unknown[1]}"'
-        if got := re.fullmatch(r"Expected `object`, got `(\w+)`", what):
-            return f"expected a JSON object, got {_words(got[1])}"
-        return what
-    if missing := re.fullmatch(r"Object missing required field `(.*)`", what):
-        return f'{path} is missing required field "{missing[1]}"'
-    if got := re.fullmatch(r"Expected `([\w |]+)`, got `(\w+)`", what):
-        expected = " or ".join(_words(name) for name in got[1].split(" | "))
-        return f"{path} must be {expected}, not {_words(got[2])}"
-    if bound := re.fullmatch(r"Expected `int` ([<>]=) (\d+)", what):
-        return f"{path} must be an integer {bound[1]} {bound[2]}"
-    if enum := re.fullmatch(r"Invalid enum value (.*)", what):
-        allowed = _allowed_values(path)
-        suffix = f" (expected one of {', '.join(allowed)})" if allowed else ""
-        return f"{path} has invalid value {enum[1]}{suffix}"
-    return f"{path}: {what.replace('`', '')}"
-
-
-_LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
-
-
-def _explain_decode(message: str, raw: bytes) -> str:
-    detail = message.removeprefix("JSON is malformed: ")
-    if detail.startswith("Input data was truncated"):
-        if _LONE_SURROGATE.search(raw):
-            return "invalid JSON: a \\u escape is an unpaired surrogate"
-        return "invalid JSON: the line ends before the value does (truncated)"
-    if column := re.search(r"\(byte (\d+)\)", detail):
-        detail = detail.replace(column[0], f"(column {int(column[1]) + 1})")
-    return f"invalid JSON: {detail}"
-
-
-def _allowed_values(path: str) -> tuple[str, ...]:
-    variant, _, field = path.partition(".")
-    cls = EVENT_TYPES.get(variant)
-    if cls is None or not field:
-        return ()
-    hint: Any = get_type_hints(cls).get(field)
-    return tuple(str(value) for value in get_args(hint))
+def _non_blank(data: bytes) -> int:
+    return sum(1 for line in data.split(b"\n") if line.strip())

@@ -11,13 +11,13 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, BinaryIO
 
 from checker import events as ev
 from checker.findings import Finding, short_id
 from checker.messages import Context, transition_message
 from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
-from checker.reader import Malformed
+from checker.reader import LogReader, Malformed
 from spec import LIFECYCLE
 from spec.lifecycle import LIMBO, STOPPED
 from spec.model import Transition
@@ -74,10 +74,11 @@ class Replay:
         self.index = index if index is not None else AgentIndex()
         self.findings: list[Finding] = []
         self.events = 0
-        self.taken: Counter[Transition] = Counter()  # spec transitions the log took
+        self._taken: dict[Outcome, int] = {}  # table outcomes the log took
         self.entered: Counter[str] = Counter()  # states records moved into
         self.steps: dict[str, list[tuple[int, Transition]]] | None = {} if record_steps else None
         self._apply = PROJECTIONS[semantics]
+        self._inert = frozenset(ev.ID_KEYED) - self._apply.handles
         self._table = table(semantics)
         self._last_line: dict[str, int] = {}
         self._stopped_line: dict[str, int] = {}
@@ -99,14 +100,39 @@ class Replay:
 
     # --- driving ----------------------------------------------------------------------
 
+    def read(
+        self,
+        source: BinaryIO | Iterable[bytes],
+        *,
+        exact: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Replay a log (a binary file or its lines) up to its first malformed line.
+
+        Every line is validated, but only the events some rule looks at are decoded into
+        the replay; ``exact`` and ``progress`` are passed to :class:`LogReader`.
+        """
+        reader = LogReader(source, self._handlers.keys(), exact=exact, progress=progress)
+        self.run(reader)
+        self.events += reader.events
+        if reader.malformed is not None:
+            self.stopped_at_bad_line(reader.malformed)
+
     def run(self, events: Iterable[tuple[int, ev.Event]]) -> None:
-        """Replay ``(line, event)`` pairs in order."""
+        """Replay ``(line, event)`` pairs in order (not counted in :attr:`events`)."""
         handlers = self._handlers
         for line, event in events:
-            self.events += 1
             handler = handlers.get(type(event))
             if handler is not None:
                 handler(line, event)
+
+    @property
+    def taken(self) -> Counter[Transition]:
+        """How often the log took each spec transition."""
+        taken: Counter[Transition] = Counter()
+        for outcome, count in self._taken.items():
+            taken[outcome.transition] += count
+        return taken
 
     def stopped_at_bad_line(self, malformed: Malformed) -> None:
         """Report the line where the daemon's recovery (and so this replay) stops."""
@@ -168,28 +194,34 @@ class Replay:
 
     def _record_event(self, line: int, event: Any) -> None:
         record = self.index.by_id.get(event.id)
-        kind = type(event).__name__
+        kind = type(event)
         if record is None:
             self._add("unknown-agent", line, event.id, None,
-                      f"{kind} names agent {event.id}, which was never created; "
+                      f"{kind.__name__} names agent {event.id}, which was never created; "
                       "the daemon ignores it")  # fmt: skip
             return
-        before, old_pid = self.state(record), record.pid
-        outcome = self._outcome(before, kind, record, event)
-        self._transition_rules(line, record, event, before, outcome)
-        if isinstance(event, ev.AgentStarted | ev.AgentResumed):
+        before = self.state(record)
+        outcome = self._outcome(before, kind.__name__, record, event)
+        if outcome.rules:
+            self._transition_rules(line, record, event, before, outcome)
+        if kind in self._inert:  # the projection ignores it: nothing else can fire
+            self._entered(line, record, event, before, outcome)
+            return
+        old_pid = record.pid
+        started = kind is ev.AgentStarted or kind is ev.AgentResumed
+        if started:
             self._check_new_pid(line, record, event)
-        if isinstance(event, ev.AgentResumed) and record.session_id in self._failed_sessions:
-            self._add("stale-session-resumed", line, record.id, record.name,
-                      f"AgentResumed of session {short_id(record.session_id or '')}, which "
-                      "already hit 'No conversation found'", before=before)  # fmt: skip
-        if isinstance(event, ev.AgentGarbageCollected):
+            if kind is ev.AgentResumed and record.session_id in self._failed_sessions:
+                self._add("stale-session-resumed", line, record.id, record.name,
+                          f"AgentResumed of session {short_id(record.session_id or '')}, which "
+                          "already hit 'No conversation found'", before=before)  # fmt: skip
+        elif kind is ev.AgentGarbageCollected:
             self._check_index_clobber(line, record)
         self._apply(self.index, event)
         self._track_pid(record.id, old_pid, record.pid)
-        if isinstance(event, ev.AgentStarted | ev.AgentResumed):
+        if started:
             self._check_duplicates(line, record, before)
-        elif isinstance(event, ev.AgentGarbageCollected):
+        elif kind is ev.AgentGarbageCollected:
             self._collected_line.setdefault(record.id, line)
         self._entered(line, record, event, before, outcome)
 
@@ -263,8 +295,10 @@ class Replay:
 
     def _outcome(self, state: str, event_name: str, record: AgentRecord, event: Any) -> Outcome:
         entry = self._table[state][event_name]
+        if not entry.facts:  # most pairs: no guard fact matters
+            return entry.outcomes[()]
         running = self.index.running
-        return entry.outcome({fact: _FACTS[fact](record, event, running) for fact in entry.facts})
+        return entry.outcomes[tuple(_FACTS[fact](record, event, running) for fact in entry.facts)]
 
     def _transition_rules(
         self,
@@ -302,15 +336,16 @@ class Replay:
         self._last_line[record.id] = line
         after = self.state(record)
         if outcome is not None:
-            self.taken[outcome.transition] += 1
+            self._taken[outcome] = self._taken.get(outcome, 0) + 1
             if self.steps is not None:
                 self.steps.setdefault(record.id, []).append((line, outcome.transition))
-        if after != before:
-            self.entered[after] += 1
-        if after == STOPPED and before != STOPPED:
+        if after == before:
+            return
+        self.entered[after] += 1
+        if after == STOPPED:
             self._stopped_line[record.id] = line
         state = LIFECYCLE.state(after)
-        if after == before or state.rule is None:
+        if state.rule is None:
             return
         rule = outcome.entry_rule if outcome is not None and outcome.target == after else None
         rule = rule or state.rule

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from spec.model import Spec, Transition, assignments, satisfied
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Outcome:
     """What one (state, event, guard facts) does: where it goes and what it reports.
 
     ``rules`` are reported before the event is applied; ``entry_rule`` when the record
-    enters ``target`` from another state and ``target`` is forbidden.
+    enters ``target`` from another state and ``target`` is forbidden. Outcomes compare and
+    hash by identity, so a replay can count them cheaply.
     """
 
     target: str

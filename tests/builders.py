@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from checker.findings import Finding
-from checker.reader import LogReader
 from checker.replay import Replay
 
 
@@ -54,10 +53,7 @@ def not_found(name: str = "btucker-reviewer") -> bytes:
 def replay(lines: list[bytes], semantics: str = "d11b83e") -> list[Finding]:
     """Every finding for a log given as physical lines."""
     run = Replay(path="log.jsonl", semantics=semantics)
-    reader = LogReader(lines)
-    run.run(reader)
-    if reader.malformed is not None:
-        run.stopped_at_bad_line(reader.malformed)
+    run.read(lines)
     return run.finish()
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from checker.reader import LogReader
 from checker.replay import Replay
 from spec import LIFECYCLE, SEMANTICS
 from spec.analysis import coverage
@@ -27,7 +26,7 @@ EXAMPLES = resources.files("checker") / "examples"
 def test_coverage_counts_what_check_reports(semantics: str, lines: list[bytes]) -> None:
     """Forbidden pairs and states taken match, rule by rule, the findings of the replay."""
     replay = Replay(path="log.jsonl", semantics=semantics)
-    replay.run(LogReader(lines))
+    replay.read(lines)
     result = coverage(LIFECYCLE, semantics, replay.taken)
     covered: Counter[str] = Counter()
     for entry in result["forbidden"]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from checker.reader import LogReader
 from checker.replay import Replay
 from checker.strategies import generate
 from tests import oracle
@@ -14,10 +13,7 @@ from tests.logs import logs
 
 def lifecheck(lines: list[bytes], semantics: str) -> dict[str, object]:
     replay = Replay(path="log.jsonl", semantics=semantics)
-    reader = LogReader(lines)
-    replay.run(reader)
-    if reader.malformed:
-        replay.stopped_at_bad_line(reader.malformed)
+    replay.read(lines)
     findings = [
         {"rule": f.rule, "severity": str(f.severity), "path": f.path, "line": f.line,
          "agent_id": f.agent_id, "agent_name": f.agent_name}

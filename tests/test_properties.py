@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker import check_path, to_json
-from checker.reader import LogReader
 from checker.replay import Replay
 from checker.snapshot import snapshot_bytes
 from checker.strategies import GeneratedLog, faulty_logs
@@ -38,12 +37,12 @@ def test_splitting_a_log_into_snapshot_and_rest_keeps_the_findings(
     lines = [line for line in drawn if not line.startswith(b'{"AgentResumed":{"id":"legacy')]
     k = data.draw(st.integers(0, len(lines)))
     first = Replay(path="whole", semantics=semantics)
-    first.run(LogReader(lines[:k]))
+    first.read(lines[:k])
     store = tmp_path_factory.mktemp("store")
     (store / f"snapshot-{k:04d}.json").write_bytes(snapshot_bytes(first.index))
     (store / f"log-{k:04d}.jsonl").write_bytes(b"".join(line + b"\n" for line in lines[k:]))
     whole = Replay(path="whole", semantics=semantics)
-    whole.run(LogReader(lines))
+    whole.read(lines)
     expected = set()
     for rule, line, agent in findings_of(whole.finish()):
         if line is not None and line > k:
