@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from checker.findings import Finding
 from checker.progress import Progress, stderr_bar
 from checker.replay import DEFAULT_SEMANTICS, Replay
+from checker.segments import cuts
 from checker.store import InputError, Source, locate, read_snapshot, reason
 from spec.model import Transition
 
@@ -34,16 +35,22 @@ class InputReport:
 
 
 def check_path(
-    path: str, semantics: str = DEFAULT_SEMANTICS, *, exact: bool = False, progress: bool = False
+    path: str,
+    semantics: str = DEFAULT_SEMANTICS,
+    *,
+    exact: bool = False,
+    jobs: int = 1,
+    progress: bool = False,
 ) -> InputReport:
     """Check a log file or store directory; unreadable inputs come back with ``error``.
 
-    ``exact`` reads line by line with every serde rule (slower); ``progress`` shows a bar on
-    stderr when reading takes more than a few seconds.
+    ``exact`` reads line by line with every serde rule (slower); ``jobs`` > 1 validates a
+    big log in that many processes; ``progress`` shows a bar on stderr when reading takes
+    more than a few seconds.
     """
     try:
         source = locate(path)
-        replay = replay_source(source, semantics, exact=exact, progress=progress)
+        replay = replay_source(source, semantics, exact=exact, jobs=jobs, progress=progress)
     except InputError as error:
         return InputReport(path=path, error=str(error))
     return InputReport(
@@ -65,6 +72,7 @@ def replay_source(
     *,
     record_steps: bool = False,
     exact: bool = False,
+    jobs: int = 1,
     progress: bool = False,
 ) -> Replay:
     """Replay a located input to its end (or its first malformed line)."""
@@ -79,11 +87,16 @@ def replay_source(
     if source.log is not None:
         try:
             with open(source.log, "rb") as log:
-                if progress:
-                    with Progress(os.fstat(log.fileno()).st_size, stderr_bar(source.log)) as bar:
-                        replay.read(log, exact=exact, progress=bar)
-                else:
-                    replay.read(log, exact=exact)
+                size = os.fstat(log.fileno()).st_size
+                with Progress(size, stderr_bar(source.log)) as bar:
+                    shown = bar if progress else None
+                    at = cuts(log, size, jobs)
+                    if len(at) > 2:
+                        replay.read_segments(
+                            source.log, log, at, jobs=jobs, exact=exact, progress=shown
+                        )
+                    else:
+                        replay.read(log, exact=exact, progress=shown)
         except OSError as error:
             raise InputError(f"{source.log}: {reason(error)}") from None
     return replay

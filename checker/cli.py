@@ -98,9 +98,11 @@ def cli() -> None:
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Check this many inputs at once, in separate processes (same output).",
+    default=os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Processes to use: several inputs are checked at once, and a big log (16 MB or "
+    "more) is validated in segments while this process replays it. The output is the "
+    "same as with -j 1.",
 )
 @click.option(
     "--exact",
@@ -150,7 +152,9 @@ def check_paths(
 ) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
     if jobs == 1 or len(paths) == 1:
-        return [check_path(path, semantics, exact=exact, progress=progress) for path in paths]
+        return [
+            check_path(path, semantics, exact=exact, jobs=jobs, progress=progress) for path in paths
+        ]
     from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports, only for --jobs
 
     check_one = partial(check_path, semantics=semantics, exact=exact)

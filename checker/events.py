@@ -23,8 +23,9 @@ CiStatus = Literal["Pending", "Running", "Passed", "Failed"]
 ReviewState = Literal["None", "Pending", "Approved", "ChangesRequested"]
 
 
-class _Event(msgspec.Struct, frozen=True):
-    """Base of every variant: immutable, keyed by field name."""
+class _Event(msgspec.Struct, frozen=True, gc=False):
+    """Base of every variant: immutable, keyed by field name, untracked by the cycle
+    collector (decoded JSON holds no cycles, and the reader makes millions of them)."""
 
 
 # --- agent lifecycle -------------------------------------------------------------------

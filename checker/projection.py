@@ -56,8 +56,6 @@ class AgentIndex:
         )
 
 
-
-
 def _created(index: AgentIndex, event: ev.AgentCreated) -> None:
     # The record is replaced whole; `running` is left as it was, even for a reused id.
     index.by_id[event.id] = AgentRecord(

@@ -36,8 +36,8 @@ class LogReader:
     ``wanted`` are yielded (all by default), but every line is validated. ``exact`` reads
     line by line with every serde rule (see :mod:`checker.blocks` for what it adds).
     ``progress`` is called with the number of bytes read after each block. After
-    iteration, :attr:`malformed` holds the bad line (or ``None``) and :attr:`events` the
-    number of events read.
+    iteration, :attr:`malformed` holds the bad line (or ``None``), :attr:`events` the
+    number of events read and :attr:`lines` the physical lines read (when no line is bad).
     """
 
     def __init__(
@@ -54,12 +54,13 @@ class LogReader:
         self._progress = progress
         self.malformed: Malformed | None = None
         self.events = 0
+        self.lines = 0
 
     def __iter__(self) -> Iterator[tuple[int, Event]]:
         blocks = _blocks(self._source)
-        first, done = 1, 0
+        done = 0
         for data in blocks:
-            block = read_block(data, first, self._wanted, exact=self._exact)
+            block = read_block(data, self.lines + 1, self._wanted, exact=self._exact)
             self.events += block.events
             yield from block.wanted
             if block.malformed is not None:
@@ -67,7 +68,7 @@ class LogReader:
                 later = sum(_non_blank(rest) for rest in blocks)
                 self.malformed = Malformed(line, reason, block.after + later)
                 return
-            first += block.lines
+            self.lines += block.lines
             if self._progress is not None:
                 done += len(data)
                 self._progress(done)

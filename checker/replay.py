@@ -18,6 +18,7 @@ from checker.findings import Finding, short_id
 from checker.messages import Context, transition_message
 from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
 from checker.reader import LogReader, Malformed
+from checker.segments import read_parallel
 from spec import LIFECYCLE
 from spec.lifecycle import LIMBO, STOPPED
 from spec.model import Transition
@@ -42,6 +43,7 @@ def _state_lookup() -> dict[tuple[bool, ...], str]:
 
 
 _STATE_OF = _state_lookup()
+_RULE_OF = {state.name: state.rule for state in LIFECYCLE.states}
 
 FactOf = Callable[[AgentRecord, Any, set[str]], bool]
 _FACTS: dict[str, FactOf] = {
@@ -78,7 +80,6 @@ class Replay:
         self.entered: Counter[str] = Counter()  # states records moved into
         self.steps: dict[str, list[tuple[int, Transition]]] | None = {} if record_steps else None
         self._apply = PROJECTIONS[semantics]
-        self._inert = frozenset(ev.ID_KEYED) - self._apply.handles
         self._table = table(semantics)
         self._last_line: dict[str, int] = {}
         self._stopped_line: dict[str, int] = {}
@@ -95,6 +96,8 @@ class Replay:
             ev.AgentSessionNotFound: self._session_not_found,
             ev.ChannelRenamed: self._channel_renamed,
             **dict.fromkeys(ev.ID_KEYED, self._record_event),
+            # Id-keyed events the projection ignores: only transition rules can fire.
+            **{kind: self._inert_event for kind in ev.ID_KEYED if kind not in self._apply.handles},
             **dict.fromkeys(ev.AGENT_REFERENCES, self._reference),
         }
 
@@ -117,6 +120,25 @@ class Replay:
         self.events += reader.events
         if reader.malformed is not None:
             self.stopped_at_bad_line(reader.malformed)
+
+    def read_segments(
+        self,
+        path: str,
+        log: BinaryIO,
+        cuts: list[int],
+        *,
+        jobs: int,
+        exact: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Like :meth:`read`, validating the segments between ``cuts`` in ``jobs`` processes."""
+        wanted = frozenset(self._handlers)
+        events, malformed = read_parallel(
+            path, log, cuts, wanted, self.run, jobs=jobs, exact=exact, progress=progress
+        )
+        self.events += events
+        if malformed is not None:
+            self.stopped_at_bad_line(malformed)
 
     def run(self, events: Iterable[tuple[int, ev.Event]]) -> None:
         """Replay ``(line, event)`` pairs in order (not counted in :attr:`events`)."""
@@ -192,21 +214,36 @@ class Replay:
         self._collected_line.pop(record.id, None)
         self._entered(line, record, event, before, outcome)
 
+    def _inert_event(self, line: int, event: Any) -> None:
+        """An id-keyed event the projection ignores: the spec keeps its record in place."""
+        record = self.index.by_id.get(event.id)
+        if record is None:
+            self._unknown_agent(line, event)
+            return
+        before = self.state(record)
+        outcome = self._outcome(before, type(event).__name__, record, event)
+        if outcome.rules:
+            self._transition_rules(line, record, event, before, outcome)
+        self._last_line[record.id] = line
+        self._taken[outcome] = self._taken.get(outcome, 0) + 1
+        if self.steps is not None:
+            self.steps.setdefault(record.id, []).append((line, outcome.transition))
+
+    def _unknown_agent(self, line: int, event: Any) -> None:
+        self._add("unknown-agent", line, event.id, None,
+                  f"{type(event).__name__} names agent {event.id}, which was never created; "
+                  "the daemon ignores it")  # fmt: skip
+
     def _record_event(self, line: int, event: Any) -> None:
         record = self.index.by_id.get(event.id)
-        kind = type(event)
         if record is None:
-            self._add("unknown-agent", line, event.id, None,
-                      f"{kind.__name__} names agent {event.id}, which was never created; "
-                      "the daemon ignores it")  # fmt: skip
+            self._unknown_agent(line, event)
             return
+        kind = type(event)
         before = self.state(record)
         outcome = self._outcome(before, kind.__name__, record, event)
         if outcome.rules:
             self._transition_rules(line, record, event, before, outcome)
-        if kind in self._inert:  # the projection ignores it: nothing else can fire
-            self._entered(line, record, event, before, outcome)
-            return
         old_pid = record.pid
         started = kind is ev.AgentStarted or kind is ev.AgentResumed
         if started:
@@ -344,11 +381,11 @@ class Replay:
         self.entered[after] += 1
         if after == STOPPED:
             self._stopped_line[record.id] = line
-        state = LIFECYCLE.state(after)
-        if state.rule is None:
+        state_rule = _RULE_OF[after]
+        if state_rule is None:
             return
         rule = outcome.entry_rule if outcome is not None and outcome.target == after else None
-        rule = rule or state.rule
+        rule = rule or state_rule
         kind = type(event).__name__
         if rule == "stale-pid":
             message = (f"{kind} took it out of running but kept pid {record.pid} and set no "
@@ -367,7 +404,10 @@ class Replay:
                       f"{kind} with pid 0: kill -0 0 always succeeds, so the daemon never "
                       "reconciles this agent")  # fmt: skip
             return
-        for other in sorted(self._pids.get(pid, set()) - {record.id}):
+        holders = self._pids.get(pid)
+        if not holders or (len(holders) == 1 and record.id in holders):
+            return
+        for other in sorted(holders - {record.id}):
             holder = self.index.by_id[other]
             if holder.gc:
                 continue
@@ -385,6 +425,9 @@ class Replay:
         by_id = self.index.by_id
 
         def others(field: str, value: str | None, kind: str | None = None) -> list[str]:
+            sharing = self._sharing.get((field, value))
+            if not sharing or (len(sharing) == 1 and record.id in sharing):
+                return []  # the usual case: nobody else has this value
             return [
                 i for i in self._running(field, value)
                 if i != record.id and (kind is None or by_id[i].kind == kind)

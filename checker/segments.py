@@ -1,0 +1,160 @@
+"""Reading one big log with several processes: validation in parallel, replay in order.
+
+The file is cut at line ends into segments. Worker processes validate every segment but
+the first and send back the events the replay wants, packed with msgspec (one typed list
+per variant, plus their order and line numbers); the parent validates and replays the
+first segment meanwhile, then replays the others in order. The result is the serial one:
+the same events, line numbers, first malformed line and ``dropped`` count.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import BinaryIO
+
+import msgspec
+
+from checker.events import EVENT_TYPES, Event
+from checker.reader import LogReader, Malformed
+
+#: Smallest log worth splitting, and the size of the workers' segments: small enough that
+#: the parent replays one while the workers read the next.
+MIN_SPLIT, SEGMENT = 16 << 20, 8 << 20
+
+#: The parent's share of the reading, over the number of jobs: it also replays everything.
+HEAD_SHARE = 0.4
+
+_NAMES = tuple(EVENT_TYPES)
+_INDEX = {cls: number for number, cls in enumerate(EVENT_TYPES.values())}
+_Batch: type[msgspec.Struct] = msgspec.defstruct(
+    "_Batch",
+    [
+        (name, list[cls], msgspec.field(default_factory=list))  # type: ignore[valid-type]
+        for name, cls in EVENT_TYPES.items()
+    ],
+)
+_decode_batch = msgspec.msgpack.Decoder(_Batch).decode
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """What a worker found in its segment; ``events`` is a packed :data:`_Batch`."""
+
+    lines: int
+    read: int
+    malformed: Malformed | None
+    kinds: bytes
+    numbers: bytes
+    events: bytes
+
+
+def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
+    """Byte offsets that cut ``log`` into segments, each just after a newline.
+
+    With one job, or a small log, that is one segment. Otherwise the parent's head segment
+    is ``HEAD_SHARE / jobs`` of the log, and the rest is cut every :data:`SEGMENT` bytes
+    for ``jobs`` workers.
+    """
+    if jobs < 2 or size < MIN_SPLIT:
+        return [0, size]
+    guesses = range(int(size * HEAD_SHARE / jobs), size, SEGMENT)
+    offsets = [0]
+    for guess in guesses:
+        log.seek(guess)
+        log.readline()  # to the end of the line the guess fell in
+        if offsets[-1] < log.tell() < size:
+            offsets.append(log.tell())
+    log.seek(0)
+    return [*offsets, size]
+
+
+class _Range:
+    """The bytes ``[start, end)`` of a file, read like a file."""
+
+    def __init__(self, log: BinaryIO, start: int, end: int) -> None:
+        log.seek(start)
+        self._log, self._left = log, end - start
+
+    def read(self, size: int) -> bytes:
+        data = self._log.read(min(size, self._left))
+        self._left -= len(data)
+        return data
+
+
+def read_segment(
+    path: str, start: int, end: int, wanted: Collection[type[Event]], exact: bool
+) -> Segment:
+    """Validate ``path[start:end]`` (a worker's job) and pack the wanted events."""
+    with open(path, "rb") as log:
+        reader = LogReader(_Range(log, start, end), wanted, exact=exact)  # type: ignore[arg-type]
+        found = list(reader)
+    batch = _Batch()
+    for _, event in found:
+        getattr(batch, type(event).__name__).append(event)
+    return Segment(
+        lines=reader.lines,
+        read=reader.events,
+        malformed=reader.malformed,
+        kinds=bytes(_INDEX[type(event)] for _, event in found),
+        numbers=array("Q", (line for line, _ in found)).tobytes(),
+        events=msgspec.msgpack.encode(batch),
+    )
+
+
+def unpack(segment: Segment, offset: int) -> Iterator[tuple[int, Event]]:
+    """The segment's events in order, numbered from ``offset`` + 1."""
+    batch = _decode_batch(segment.events)
+    lists = [iter(getattr(batch, name)) for name in _NAMES]
+    numbers = array("Q")
+    numbers.frombytes(segment.numbers)
+    for line, kind in zip(numbers, segment.kinds, strict=True):
+        yield offset + line, next(lists[kind])
+
+
+def read_parallel(
+    path: str,
+    log: BinaryIO,
+    cuts_at: list[int],
+    wanted: Collection[type[Event]],
+    replay: Callable[[Iterator[tuple[int, Event]]], None],
+    *,
+    jobs: int,
+    exact: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, Malformed | None]:
+    """Replay ``log`` cut at ``cuts_at``; return the events read and the first bad line."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    ranges = list(pairwise(cuts_at))
+    # fork is cheap and safe here (no threads); elsewhere workers re-import lifecheck.
+    context = get_context("fork" if sys.platform == "linux" else "spawn")
+    workers = min(len(ranges) - 1, jobs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = [
+            pool.submit(read_segment, path, start, end, wanted, exact) for start, end in ranges[1:]
+        ]
+        # The parent's share stands for the whole: the workers read as fast, in parallel.
+        share = cuts_at[-1] / max(cuts_at[1], 1)
+        shown = None if progress is None else (lambda done: progress(int(done * share)))
+        head = LogReader(_Range(log, *ranges[0]), wanted, exact=exact, progress=shown)  # type: ignore[arg-type]
+        replay(iter(head))
+        events, offset, malformed = head.events, head.lines, head.malformed
+        for future in pending:
+            segment = future.result()
+            if malformed is not None:  # replay has stopped: the rest is dropped
+                later = segment.read + (segment.malformed is not None) + (
+                    segment.malformed.dropped if segment.malformed else 0)  # fmt: skip
+                malformed = Malformed(malformed.line, malformed.reason, malformed.dropped + later)
+                continue
+            replay(unpack(segment, offset))
+            events += segment.read
+            if segment.malformed is not None:
+                bad = segment.malformed
+                malformed = Malformed(offset + bad.line, bad.reason, bad.dropped)
+            offset += segment.lines
+    return events, malformed
