@@ -33,7 +33,7 @@ from checker.lines import (
     decode_line,
 )
 
-_decode_rows = msgspec.json.Decoder(list[tuple[Envelope]]).decode
+_decode_rows = msgspec.json.Decoder(list[tuple[Envelope]]).decode  # type: ignore[valid-type]
 _UNSET = msgspec.UNSET
 _VARIANTS = len(EVENT_TYPES)
 _is_unset = partial(is_, _UNSET)
