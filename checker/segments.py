@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections import deque
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, replace
+from itertools import islice, pairwise
 from typing import BinaryIO
 
 import msgspec
@@ -26,7 +27,7 @@ from checker.reader import LogReader, Malformed
 MIN_SPLIT, SEGMENT = 16 << 20, 8 << 20
 
 #: The parent's share of the reading, over the number of jobs: it also replays everything.
-HEAD_SHARE = 0.4
+HEAD_SHARE = 0.2
 
 _NAMES = tuple(EVENT_TYPES)
 _INDEX = {cls: number for number, cls in enumerate(EVENT_TYPES.values())}
@@ -42,7 +43,7 @@ _decode_batch = msgspec.msgpack.Decoder(_Batch).decode
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """What a worker found in its segment; ``events`` is a packed :data:`_Batch`."""
+    """What a worker found in its segment; ``events`` is a packed ``_Batch``."""
 
     lines: int
     read: int
@@ -50,6 +51,12 @@ class Segment:
     kinds: bytes
     numbers: bytes
     events: bytes
+
+    @property
+    def non_blank(self) -> int:
+        """Its non-blank lines: those read, and any bad line with the lines after it."""
+        bad = self.malformed
+        return self.read + (0 if bad is None else 1 + bad.dropped)
 
 
 def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
@@ -126,35 +133,41 @@ def read_parallel(
     exact: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, Malformed | None]:
-    """Replay ``log`` cut at ``cuts_at``; return the events read and the first bad line."""
-    from concurrent.futures import ProcessPoolExecutor
+    """Replay ``log`` cut at ``cuts_at``; return the events read and the first bad line.
+
+    At most two segments per worker are in flight, so memory does not grow with the log.
+    ``progress`` is called with the bytes replayed so far.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing import get_context
 
-    ranges = list(pairwise(cuts_at))
+    head, *rest = pairwise(cuts_at)
     # fork is cheap and safe here (no threads); elsewhere workers re-import lifecheck.
     context = get_context("fork" if sys.platform == "linux" else "spawn")
-    workers = min(len(ranges) - 1, jobs)
+    workers = min(len(rest), jobs)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = [
-            pool.submit(read_segment, path, start, end, wanted, exact) for start, end in ranges[1:]
-        ]
-        # The parent's share stands for the whole: the workers read as fast, in parallel.
-        share = cuts_at[-1] / max(cuts_at[1], 1)
-        shown = None if progress is None else (lambda done: progress(int(done * share)))
-        head = LogReader(_Range(log, *ranges[0]), wanted, exact=exact, progress=shown)  # type: ignore[arg-type]
-        replay(iter(head))
-        events, offset, malformed = head.events, head.lines, head.malformed
-        for future in pending:
-            segment = future.result()
-            if malformed is not None:  # replay has stopped: the rest is dropped
-                later = segment.read + (segment.malformed is not None) + (
-                    segment.malformed.dropped if segment.malformed else 0)  # fmt: skip
-                malformed = Malformed(malformed.line, malformed.reason, malformed.dropped + later)
+        pending: deque[Future[Segment]] = deque()
+        ahead = iter(rest)
+
+        def submit(count: int) -> None:
+            for start, end in islice(ahead, count):
+                pending.append(pool.submit(read_segment, path, start, end, wanted, exact))
+
+        submit(2 * workers)
+        reader = LogReader(_Range(log, *head), wanted, exact=exact, progress=progress)  # type: ignore[arg-type]
+        replay(iter(reader))
+        events, offset, malformed = reader.events, reader.lines, reader.malformed
+        for end in cuts_at[2:]:
+            segment = pending.popleft().result()
+            submit(1)
+            if malformed is not None:  # replay has stopped there: the rest is dropped
+                malformed = replace(malformed, dropped=malformed.dropped + segment.non_blank)
                 continue
             replay(unpack(segment, offset))
             events += segment.read
             if segment.malformed is not None:
-                bad = segment.malformed
-                malformed = Malformed(offset + bad.line, bad.reason, bad.dropped)
+                malformed = replace(segment.malformed, line=offset + segment.malformed.line)
             offset += segment.lines
+            if progress is not None:
+                progress(end)
     return events, malformed
