@@ -422,16 +422,15 @@ class Replay:
                       related=(other,))  # fmt: skip
 
     def _check_duplicates(self, line: int, record: AgentRecord, before: str) -> None:
-        by_id = self.index.by_id
+        by_id, running = self.index.by_id, self.index.running
 
         def others(field: str, value: str | None, kind: str | None = None) -> list[str]:
             sharing = self._sharing.get((field, value))
-            if not sharing or (len(sharing) == 1 and record.id in sharing):
-                return []  # the usual case: nobody else has this value
-            return [
-                i for i in self._running(field, value)
-                if i != record.id and (kind is None or by_id[i].kind == kind)
-            ]  # fmt: skip
+            if not sharing:
+                return []
+            ids = sharing & running
+            ids.discard(record.id)
+            return sorted(i for i in ids if kind is None or by_id[i].kind == kind)
 
         reported: set[str] = set()
         # One finding per other Worker on the task, but one per event for a Lead's channel:
