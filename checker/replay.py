@@ -483,21 +483,28 @@ class Replay:
     ) -> None:
         """Index (or unindex) ``record`` by the fields the duplicate rules compare."""
         for field in fields:
-            ids = self._sharing.setdefault((field, getattr(record, field)), set())
+            key = (field, getattr(record, field))
             if add:
-                ids.add(record.id)
-            else:
+                self._sharing.setdefault(key, set()).add(record.id)
+            elif (ids := self._sharing.get(key)) is not None:
                 ids.discard(record.id)
+                if not ids:
+                    del self._sharing[key]
 
     def _running(self, field: str, value: str | None) -> list[str]:
         """Ids of running records whose ``field`` is ``value``, sorted."""
         return sorted(self._sharing.get((field, value), set()) & self.index.running)
 
     def _track_pid(self, agent_id: str, old: int | None, new: int | None) -> None:
+        """Keep :attr:`_pids` (pid -> holders) current; a pid nobody holds is forgotten, so
+        memory grows with the agents, not with the restarts in the log."""
         if old == new:
             return
         if old is not None:
-            self._pids[old].discard(agent_id)
+            holders = self._pids[old]
+            holders.discard(agent_id)
+            if not holders:
+                del self._pids[old]
         if new is not None:
             self._pids.setdefault(new, set()).add(agent_id)
 

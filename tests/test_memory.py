@@ -1,0 +1,19 @@
+"""The replay's state grows with the agents, not with the lines (issue 5's memory target)."""
+
+from __future__ import annotations
+
+from checker.replay import Replay
+from tests.builders import created, line, resumed, started, stopped
+
+
+def test_restarts_and_renames_leave_no_residue() -> None:
+    """Thousands of restarts (each a new pid) and renames keep the indexes at one agent's size."""
+    lines = [created("a", channel="c0"), started("a", pid=1)]
+    for n in range(2, 2000):
+        lines += [stopped("a"), resumed("a", pid=n)]
+        lines.append(line("ChannelRenamed", old_name=f"c{n - 2}", new_name=f"c{n - 1}"))
+    replay = Replay(path="log.jsonl")
+    replay.read(lines)
+    assert [] == replay.finish()
+    assert len(replay._pids) == 1  # the pid the agent holds now
+    assert len(replay._sharing) == 3  # its name, task and channel
