@@ -426,10 +426,9 @@ class Replay:
 
         def others(field: str, value: str | None, kind: str | None = None) -> list[str]:
             sharing = self._sharing.get((field, value))
-            if not sharing:
-                return []
-            ids = sharing & running
-            ids.discard(record.id)
+            if sharing is None or len(sharing) < 2 or running.isdisjoint(sharing - {record.id}):
+                return []  # the usual case, made cheap: nobody else running has this value
+            ids = (sharing & running) - {record.id}
             return sorted(i for i in ids if kind is None or by_id[i].kind == kind)
 
         reported: set[str] = set()
