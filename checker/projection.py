@@ -168,21 +168,20 @@ _COMMON: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
 class Projection:
     """One daemon version's step function: ``projection(index, event)``.
 
-    :attr:`handles` holds the event types it acts on; it ignores every other event.
+    :attr:`steps` maps each event type it acts on to its step; it ignores every other event.
     """
 
     def __init__(
         self, session_not_found: Callable[[AgentIndex, ev.AgentSessionNotFound], None]
     ) -> None:
-        self._handlers: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
+        self.steps: dict[type[ev.Event], Callable[[AgentIndex, Any], None]] = {
             **_COMMON,
             ev.AgentSessionNotFound: session_not_found,
         }
-        self.handles = frozenset(self._handlers)
 
     def __call__(self, index: AgentIndex, event: ev.Event) -> None:
         """Apply ``event`` to ``index`` in place."""
-        handler = self._handlers.get(type(event))
+        handler = self.steps.get(type(event))
         if handler is not None:
             handler(index, event)
 

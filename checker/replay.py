@@ -97,7 +97,7 @@ class Replay:
             ev.ChannelRenamed: self._channel_renamed,
             **dict.fromkeys(ev.ID_KEYED, self._record_event),
             # Id-keyed events the projection ignores: only transition rules can fire.
-            **{kind: self._inert_event for kind in ev.ID_KEYED if kind not in self._apply.handles},
+            **{kind: self._inert_event for kind in ev.ID_KEYED if kind not in self._apply.steps},
             **dict.fromkeys(ev.AGENT_REFERENCES, self._reference),
         }
 
@@ -254,7 +254,7 @@ class Replay:
                           "already hit 'No conversation found'", before=before)  # fmt: skip
         elif kind is ev.AgentGarbageCollected:
             self._check_index_clobber(line, record)
-        self._apply(self.index, event)
+        self._apply.steps[kind](self.index, event)
         self._track_pid(record.id, old_pid, record.pid)
         if started:
             self._check_duplicates(line, record, before)
