@@ -32,6 +32,7 @@ Examples:
   lifecheck check ~/.midtown/projects/app/events   # one event-store directory
   lifecheck check log-0000.jsonl --semantics 3d1b4c5d
   lifecheck check logs/*.jsonl --format json --fail-on error
+  lifecheck check STORE --format sarif -o lifecheck.sarif     # for code scanning
 
 \b
 Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings);
@@ -74,10 +75,11 @@ def cli() -> None:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "junit"]),
     default="text",
     show_default=True,
-    help="Report for people, or JSON for tools.",
+    help="Report for people; JSON for tools; SARIF 2.1.0 for code scanning; JUnit XML "
+    "for CI test reports.",
 )
 @_SEMANTICS
 @click.option(
@@ -104,6 +106,7 @@ def cli() -> None:
     "more) is validated in segments while this process replays it. The output is the "
     "same as with -j 1.",
 )
+@_OUTPUT_FILE
 @click.option(
     "--exact",
     is_flag=True,
@@ -117,6 +120,7 @@ def check(
     fail_on: str,
     color: str,
     jobs: int,
+    target: str | None,
     exact: bool,
 ) -> None:
     """Replay logs or event-store directories and report every forbidden state.
@@ -133,17 +137,23 @@ def check(
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
     code = _exit_code(reports, Severity(fail_on))
-    try:
-        if output == "json":
-            sys.stdout.buffer.write(to_json(reports, semantics))
-        else:
-            colour = color == "always" or (
-                color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            )
-            sys.stdout.write(render_text(reports, semantics, colour=colour))
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if output == "json":
+        document = to_json(reports, semantics)
+    elif output == "sarif":
+        from checker.sarif import to_sarif
+
+        document = to_sarif(reports, semantics)
+    elif output == "junit":
+        from checker.junit import to_junit
+
+        document = to_junit(reports, semantics, Severity(fail_on))
+    else:
+        colour = color == "always" or (
+            color == "auto" and target is None and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ
+        )  # fmt: skip
+        document = render_text(reports, semantics, colour=colour).encode()
+    _write(document, target)
     sys.exit(code)
 
 
@@ -160,6 +170,18 @@ def check_paths(
     check_one = partial(check_path, semantics=semantics, exact=exact)
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
         return list(pool.map(check_one, paths))
+
+
+def _write(data: bytes, target: str | None) -> None:
+    """Write to ``target``, or to standard output (a closed pipe there is not an error)."""
+    if target is not None:
+        Path(target).write_bytes(data)
+        return
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _json(document: object) -> bytes:
@@ -250,12 +272,9 @@ def diagram(output: str, semantics: str, target: str | None, trace: str | None,
     except (InputError, GraphvizMissing) as error:
         click.echo(f"lifecheck: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
-    if target is not None:
-        Path(target).write_bytes(data)
-    elif output == "png" and sys.stdout.isatty():
+    if target is None and output == "png" and sys.stdout.isatty():
         raise click.UsageError("PNG is binary: write it to a file with -o")
-    else:
-        sys.stdout.buffer.write(data)
+    _write(data, target)
 
 
 @cli.command()
@@ -346,10 +365,7 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
     injected fault as {"line", "rule"}: exactly the findings lifecheck gives.
     """
     log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
-    if target is None:
-        sys.stdout.buffer.write(log.text())
-    else:
-        Path(target).write_bytes(log.text())
+    _write(log.text(), target)
     if expect is not None:
         expected = {
             "semantics": semantics,

@@ -16,11 +16,12 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule of the catalogue."""
+    """One rule of the catalogue: its id, severity, a one-line summary and what to do."""
 
     id: str
     severity: Severity
     summary: str
+    help: str
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -28,34 +29,94 @@ _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
-        Rule("parse-error", _E, "a line is not a valid DomainEvent; replay stops there"),
-        Rule("unknown-agent", _E, "an id-keyed agent event names an id never created"),
-        Rule("duplicate-id", _E, "AgentCreated reuses an id that already exists"),
-        Rule("fork-without-thread", _E, "a Fork is created with no bound_thread_id"),
-        Rule("event-after-gc", _E, "an id-keyed agent event targets a garbage-collected record"),
-        Rule("start-while-running", _E, "AgentStarted for a record already running"),
-        Rule("resume-while-running", _E, "AgentResumed for a record already running"),
-        Rule("resume-without-session", _E, "AgentResumed for a stopped record with no session"),
-        Rule("stale-session-resumed", _E, "AgentResumed of a session known to be gone"),
-        Rule("pid-zero", _E, "AgentStarted or AgentResumed with pid 0"),
-        Rule("pid-reuse", _W, "a new pid is still held by another running or limbo record"),
-        Rule("duplicate-running-worker-task", _E, "two running Workers share a task"),
-        Rule("duplicate-running-lead-channel", _E, "two running Leads share a channel"),
-        Rule("duplicate-running-name", _W, "two running records share a name"),
-        Rule("stop-not-running", _W, "AgentStopped for a record neither running nor in limbo"),
-        Rule("gc-running", _E, "AgentGarbageCollected for a running record"),
-        Rule("gc-lead", _E, "AgentGarbageCollected for a Lead (leads are never collected)"),
-        Rule("gc-not-stopped", _E, "AgentGarbageCollected for a record with no stopped_at"),
-        Rule("gc-index-clobber", _W, "collecting a record removes a newer record's index entries"),
-        Rule("unknown-name", _W, "AgentSessionNotFound names no record"),
-        Rule("session-not-found-ambiguous", _E, "AgentSessionNotFound while same-name records run"),
-        Rule("session-not-found-misattributed", _E, "AgentSessionNotFound hits the wrong record"),
-        Rule("stale-pid", _W, "a record is left in limbo: not running, stale pid, no stopped_at"),
-        Rule("running-without-session", _E, "a record is left running with no session"),
-        Rule("resume-loop", _E, "the 3rd AgentSessionNotFound for one name"),
-        Rule("zombie-running", _E, "at the end, a record runs on a session known to be dead"),
-        Rule("limbo-unresolved", _E, "at the end, a record is still in limbo"),
-        Rule("started-without-session", _I, "AgentStarted with a null session_id (old daemons)"),
-        Rule("dangling-agent-ref", _I, "a non-agent event names an agent id never created"),
+        Rule("parse-error", _E, "a line is not a valid DomainEvent; replay stops there",
+             "The daemon's recovery stops at this line and rewrites the log without it and "
+             "everything after it. Find what wrote it (a crash mid-write, an edit by hand); "
+             "keep a copy of the log before restarting the daemon."),
+        Rule("unknown-agent", _E, "an id-keyed agent event names an id never created",
+             "The daemon ignores the event. Look for the missing AgentCreated: a log "
+             "truncated by recovery, or a snapshot that lost the record."),
+        Rule("duplicate-id", _E, "AgentCreated reuses an id that already exists",
+             "The daemon replaces the record, but the running set and the routing maps keep "
+             "the old one's entries. Ids must be fresh UUIDs."),
+        Rule("fork-without-thread", _E, "a Fork is created with no bound_thread_id",
+             "No thread can route to this fork. The code that spawns forks must pass the "
+             "thread it is bound to."),
+        Rule("event-after-gc", _E, "an id-keyed agent event targets a garbage-collected record",
+             "Something still acts on an agent after collecting it; the daemon applies the "
+             "event anyway. Stop the agent's tasks before collecting it."),
+        Rule("start-while-running", _E, "AgentStarted for a record already running",
+             "A second process was started for a running agent; the first one's pid is "
+             "lost. Check the spawn path for a missing 'already running' guard."),
+        Rule("resume-while-running", _E, "AgentResumed for a record already running",
+             "The daemon resumed an agent it believes is running; the old pid is lost. "
+             "Check the resume path for a missing 'already running' guard."),
+        Rule("resume-without-session", _E, "AgentResumed for a stopped record with no session",
+             "There is no session to resume, so the resumed process starts from nothing or "
+             "fails. Resume only records with a session_id; respawn the others."),
+        Rule("stale-session-resumed", _E, "AgentResumed of a session known to be gone",
+             "The session already hit 'No conversation found'; resuming it fails again. "
+             "Clear the session when AgentSessionNotFound is applied (see --semantics "
+             "proposed)."),
+        Rule("pid-zero", _E, "AgentStarted or AgentResumed with pid 0",
+             "kill -0 0 always succeeds, so the health check never sees this agent die. "
+             "Record the child's real pid."),
+        Rule("pid-reuse", _W, "a new pid is still held by another running or limbo record",
+             "Two records claim one process: signals and health checks for one hit the "
+             "other. Clear the pid when a record stops (and out of limbo)."),
+        Rule("duplicate-running-worker-task", _E, "two running Workers share a task",
+             "Two workers run the same task; by_task routes to only one of them. Stop the "
+             "old worker before spawning a new one for the task."),
+        Rule("duplicate-running-lead-channel", _E, "two running Leads share a channel",
+             "Two leads answer in one channel; by_channel routing is ambiguous. Stop the "
+             "old lead before starting another, and check ChannelRenamed merges."),
+        Rule("duplicate-running-name", _W, "two running records share a name",
+             "by_name (and AgentSessionNotFound, which is keyed by name) reaches only the "
+             "newest one. Stop or collect the old record before reusing its name."),
+        Rule("stop-not-running", _W, "AgentStopped for a record neither running nor in limbo",
+             "A second stop, or a stop of an agent never started: harmless to the index, "
+             "but a sign that the daemon lost track of the process."),
+        Rule("gc-running", _E, "AgentGarbageCollected for a running record",
+             "A running agent was collected: its process is orphaned. Stop it first."),
+        Rule("gc-lead", _E, "AgentGarbageCollected for a Lead (leads are never collected)",
+             "Leads must never be collected; the channel loses its lead."),
+        Rule("gc-not-stopped", _E, "AgentGarbageCollected for a record with no stopped_at",
+             "Collection must follow a stop; this record never stopped (or is in limbo)."),
+        Rule("gc-index-clobber", _W, "collecting a record removes a newer record's index entries",
+             "The daemon removes by_name/by_task/by_thread entries without checking that "
+             "they still point at the collected record, so the newer record becomes "
+             "unreachable. Remove an entry only when it points at the collected id."),
+        Rule("unknown-name", _W, "AgentSessionNotFound names no record",
+             "The daemon ignores it; the failing session belongs to a record the index "
+             "no longer reaches by name."),
+        Rule("session-not-found-ambiguous", _E, "AgentSessionNotFound while same-name records run",
+             "The event is keyed by name, so the daemon cannot tell which record's session "
+             "failed and clears by_name[name]'s. Key the event by agent id."),
+        Rule("session-not-found-misattributed", _E, "AgentSessionNotFound hits the wrong record",
+             "The failed session is another record's, but the daemon clears by_name[name]'s: "
+             "the broken one keeps running on a dead session. Key the event by agent id."),
+        Rule("stale-pid", _W, "a record is left in limbo: not running, stale pid, no stopped_at",
+             "The event took the record out of the running set but left its pid and set no "
+             "stopped_at, so the daemon will neither resume nor collect it (PR #2330). Make "
+             "the event act as a stop: clear the pid and set stopped_at."),
+        Rule("running-without-session", _E, "a record is left running with no session",
+             "A running record with no session cannot be resumed: on restart the daemon "
+             "loops on it (the PR #2330 incident). Take it out of the running set when its "
+             "session is cleared."),
+        Rule("resume-loop", _E, "the 3rd AgentSessionNotFound for one name",
+             "The daemon keeps resuming a session that no longer exists. Stop the record on "
+             "the first AgentSessionNotFound (see --semantics proposed)."),
+        Rule("zombie-running", _E, "at the end, a record runs on a session known to be dead",
+             "After replay the daemon believes this agent runs on a session that hit 'No "
+             "conversation found'; the next restart resumes it and fails."),
+        Rule("limbo-unresolved", _E, "at the end, a record is still in limbo",
+             "After replay this record has a pid, no stopped_at and is not running: the "
+             "daemon will never resume or collect it. Stop it (AgentStopped) to get out."),
+        Rule("started-without-session", _I, "AgentStarted with a null session_id (old daemons)",
+             "Logs from daemons before session ids were recorded; such a record cannot be "
+             "resumed, only respawned."),
+        Rule("dangling-agent-ref", _I, "a non-agent event names an agent id never created",
+             "A task, mention, health check or usage event names an agent the log never "
+             "created; usually history from before the log's snapshot."),
     )
 }  # fmt: skip

@@ -1,4 +1,4 @@
-"""The text and JSON reports of the shipped examples, compared with committed files."""
+"""Every report format of the shipped examples, compared with committed files."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from checker import check_path, render_text, to_json
+from checker.junit import to_junit
+from checker.rules import Severity
+from checker.sarif import to_sarif
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -21,16 +24,20 @@ EXAMPLES = [
 
 
 @pytest.mark.parametrize(("example", "semantics"), EXAMPLES)
-@pytest.mark.parametrize("output", ["txt", "json"])
+@pytest.mark.parametrize("output", ["txt", "json", "sarif", "junit.xml"])
 def test_report_matches_golden_file(
     example: str, semantics: str, output: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The report is byte for byte the committed one (regenerate with --update-golden)."""
     monkeypatch.chdir(ROOT)
     reports = [check_path(os.path.join("checker", "examples", example), semantics)]
-    actual = (
-        render_text(reports, semantics) if output == "txt" else to_json(reports, semantics).decode()
-    )
+    render = {
+        "txt": lambda: render_text(reports, semantics),
+        "json": lambda: to_json(reports, semantics).decode(),
+        "sarif": lambda: to_sarif(reports, semantics).decode(),
+        "junit.xml": lambda: to_junit(reports, semantics, Severity.WARNING).decode(),
+    }
+    actual = render[output]()
     golden = GOLDEN / f"{Path(example).stem}.{semantics}.{output}"
     if update_golden:
         golden.parent.mkdir(exist_ok=True)

@@ -1,0 +1,88 @@
+"""The SARIF 2.1.0 report: what code-scanning services (GitHub, GitLab, IDEs) read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+import msgspec
+
+from checker.check import InputReport
+from checker.findings import Finding
+from checker.rules import RULES, Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def to_sarif(reports: Sequence[InputReport], semantics: str) -> bytes:
+    """One run of lifecheck: every rule's metadata, one result per finding."""
+    order = {rule_id: number for number, rule_id in enumerate(RULES)}
+    findings = sorted((f for r in reports for f in r.findings), key=Finding.sort_key)
+    unreadable = [r for r in reports if r.error is not None]
+    version = metadata.version("lifecheck")
+    run = {
+        "tool": {
+            "driver": {
+                "name": "lifecheck",
+                "version": version,
+                "semanticVersion": version,
+                "rules": [_descriptor(rule_id) for rule_id in RULES],
+            }
+        },
+        "invocations": [
+            {
+                "executionSuccessful": not unreadable,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": r.error}} for r in unreadable
+                ],
+            }
+        ],
+        "results": [_result(f, order[f.rule]) for f in findings],
+        "properties": {"semantics": semantics},
+    }
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
+def _descriptor(rule_id: str) -> dict[str, Any]:
+    rule = RULES[rule_id]
+    return {
+        "id": rule.id,
+        "name": "".join(word.capitalize() for word in rule.id.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.help},
+        "help": {"text": f"{rule.summary}. {rule.help}"},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+    }
+
+
+def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": uri(finding.path)}}
+    if finding.line is not None:
+        location["region"] = {"startLine": finding.line}
+    properties = {
+        "agent_id": finding.agent_id,
+        "agent_name": finding.agent_name,
+        "related": list(finding.related),
+        "before": finding.before,
+        "after": finding.after,
+        "dropped": finding.dropped,
+    }
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": location}],
+        "properties": {key: value for key, value in properties.items() if value not in (None, [])},
+    }
+
+
+def uri(path: str) -> str:
+    """A path as a SARIF artifact URI: relative stays relative, absolute is a file URI."""
+    pure = PurePath(path)
+    return pure.as_uri() if pure.is_absolute() else quote(pure.as_posix())
