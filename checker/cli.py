@@ -17,8 +17,8 @@ from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, wri
 from checker.fleet import generate as generate_log
 from checker.replay import DEFAULT_SEMANTICS
 from checker.report import render_coverage, render_facts, render_text, to_json
-from checker.rules import Severity
-from checker.store import InputError, locate
+from checker.rules import RULES, Severity
+from checker.store import InputError, locate, read_snapshot, reason
 from spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec
 from spec.model import Transition
 from spec.validate import validate
@@ -341,6 +341,55 @@ def lint(spec_ref: str, output: str) -> None:
         sys.stdout.buffer.write(_json(found))
     else:
         sys.stdout.write(render_facts(found))
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  lifecheck minimize log-0000.jsonl --rule stale-pid
+  lifecheck minimize STORE --rule resume-loop --agent btucker-reviewer -o repro.jsonl
+"""
+)
+@click.argument("path")
+@click.option("--rule", required=True, type=click.Choice(list(RULES)), help="The finding to keep.")
+@click.option("--agent", help="Keep the finding for this agent (id or name).")
+@_SEMANTICS
+@_OUTPUT_FILE
+def minimize(path: str, rule: str, agent: str | None, semantics: str, target: str | None) -> None:
+    """Shrink a log to a smallest one that still gives a finding (delta debugging).
+
+    Keeps the log's own lines in their order (and a store's snapshot as the starting
+    state), prints them with their original line numbers, and with -o writes them as a
+    log. Exit 1 if the log does not give that finding, 2 if it cannot be read.
+    """
+    from checker.minimize import Target
+    from checker.minimize import minimize as shrink
+
+    try:
+        source = locate(path)
+        if source.log is None:
+            raise InputError(f"{path}: the store has no log to shrink")
+        lines = Path(source.log).read_bytes().split(b"\n")
+        snapshot = read_snapshot(source.snapshot) if source.snapshot else None
+    except InputError as error:
+        click.echo(f"lifecheck: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as error:
+        click.echo(f"lifecheck: {source.log}: {reason(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    wanted = Target(rule, agent)
+    kept = shrink(lines, wanted, semantics, snapshot)
+    about = f"{rule}" + (f" for {agent}" if agent else "")
+    if kept is None:
+        click.echo(f"lifecheck: {source.log} gives no {about} finding ({semantics})", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{len(kept)} of {sum(1 for line in lines if line.strip())} lines of "
+               f"{source.log} still give {about} ({semantics}):", err=True)  # fmt: skip
+    width = len(str(kept[-1] + 1)) if kept else 0  # none: the snapshot alone gives it
+    for index in kept:
+        click.echo(f"{index + 1:>{width}}  {lines[index].decode(errors='replace')}")
+    if target is not None:
+        Path(target).write_bytes(b"".join(lines[index] + b"\n" for index in kept))
 
 
 @cli.command()

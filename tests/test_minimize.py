@@ -1,0 +1,77 @@
+"""`lifecheck minimize`: delta debugging over a log's own lines keeps the finding, minimally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checker import check_path
+from checker.minimize import Target, ddmin, minimize, one_minimal
+from checker.replay import Replay
+from spec import SEMANTICS
+from tests.builders import run_cli
+
+EXAMPLE = Path(__file__).parents[1] / "checker" / "examples" / "pr-2330-crash-loop.jsonl"
+LINES = EXAMPLE.read_bytes().split(b"\n")
+
+
+def _gives(lines: list[bytes], target: Target, semantics: str) -> bool:
+    replay = Replay(path="log", semantics=semantics)
+    replay.read(lines)
+    return any(target.matches(f) for f in replay.finish())
+
+
+@given(
+    needed=st.sets(st.integers(0, 40), min_size=1, max_size=6),
+    noise=st.sets(st.integers(0, 40)),
+)
+def test_ddmin_finds_exactly_what_is_needed(needed: set[int], noise: set[int]) -> None:
+    """When the property holds iff the needed items are kept, that is all that is left."""
+    items = sorted(needed | noise)
+    keeps = lambda kept: needed <= set(kept)
+    assert sorted(needed) == one_minimal(ddmin(items, keeps), keeps)
+
+
+def test_the_stale_pid_of_pr_2330_needs_three_lines() -> None:
+    """Create, resume, session-not-found: the three lines of the incident's first stale pid."""
+    kept = minimize(LINES, Target("stale-pid"), "d11b83e")
+    assert kept is not None
+    assert [26, 35, 36] == [index + 1 for index in kept]
+
+
+@pytest.mark.parametrize("semantics", SEMANTICS)
+def test_every_finding_of_the_example_minimizes_to_a_one_minimal_log(semantics: str) -> None:
+    """For each (rule, agent) the example gives, the result still gives it and losing any
+    one of its lines loses the finding."""
+    targets = {
+        Target(f.rule, f.agent_id or f.agent_name)
+        for f in check_path(str(EXAMPLE), semantics).findings
+    }
+    assert targets
+    for target in sorted(targets, key=lambda t: (t.rule, t.agent or "")):
+        kept = minimize(LINES, target, semantics)
+        assert kept is not None, target
+        shrunk = [LINES[i] for i in kept]
+        assert _gives(shrunk, target, semantics), target
+        for drop in range(len(shrunk)):
+            assert not _gives(shrunk[:drop] + shrunk[drop + 1 :], target, semantics), target
+
+
+def test_cli_prints_original_line_numbers_and_writes_a_log(tmp_path: Path) -> None:
+    """The kept lines with their numbers on stdout; -o writes a log that gives the finding."""
+    out = tmp_path / "repro.jsonl"
+    result = run_cli("minimize", str(EXAMPLE), "--rule", "stale-pid", "-o", str(out))
+    assert result.returncode == 0
+    assert ["26", "35", "36"] == [row.split()[0] for row in result.stdout.splitlines()]
+    assert "3 of 61 lines" in result.stderr
+    report = check_path(str(out))
+    assert ("stale-pid", 3) in {(f.rule, f.line) for f in report.findings}
+
+
+def test_cli_exits_1_when_the_log_does_not_give_the_finding() -> None:
+    result = run_cli("minimize", str(EXAMPLE), "--rule", "gc-lead")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "gives no gc-lead finding" in result.stderr
