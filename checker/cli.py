@@ -15,7 +15,8 @@ import msgspec
 from checker.check import InputReport, check_path, replay_source
 from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, write_all
 from checker.fleet import generate as generate_log
-from checker.replay import DEFAULT_SEMANTICS
+from checker.reader import LogReader
+from checker.replay import DEFAULT_SEMANTICS, Replay
 from checker.report import render_coverage, render_facts, render_text, to_json
 from checker.rules import RULES, Severity
 from checker.store import InputError, locate, read_snapshot, reason
@@ -341,6 +342,46 @@ def lint(spec_ref: str, output: str) -> None:
         sys.stdout.buffer.write(_json(found))
     else:
         sys.stdout.write(render_facts(found))
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  lifecheck explain log-0000.jsonl --agent btucker-reviewer
+  lifecheck explain STORE --agent 7e0aa489-b967-459e-9f01-71b0e71c756f --semantics 3d1b4c5d
+"""
+)
+@click.argument("path")
+@click.option("--agent", required=True, help="An agent id (one record) or name (all its records).")
+@_SEMANTICS
+def explain(path: str, agent: str, semantics: str) -> None:
+    """One agent's timeline: every line that touched it, its spec state before and after,
+    the record fields that changed, and the findings about it inline.
+
+    Exit 2 if the input cannot be read, else 0.
+    """
+    from checker.explain import explain as timeline_of
+    from checker.explain import finish, render
+
+    try:
+        source = locate(path)
+        replay = Replay(
+            path=source.log or source.path, semantics=semantics, snapshot_path=source.snapshot,
+            index=read_snapshot(source.snapshot) if source.snapshot else None,
+        )  # fmt: skip
+        with open(source.log or os.devnull, "rb") as log:
+            reader = LogReader(log)
+            timeline = timeline_of(replay, reader, agent)
+    except InputError as error:
+        click.echo(f"lifecheck: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as error:
+        click.echo(f"lifecheck: {source.log}: {reason(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if reader.malformed is not None:
+        replay.stopped_at_bad_line(reader.malformed)
+    finish(replay, timeline)
+    _write(render(timeline).encode(), None)
 
 
 @cli.command(

@@ -490,6 +490,10 @@ class Replay:
                 if not ids:
                     del self._sharing[key]
 
+    def running_named(self, name: str) -> list[str]:
+        """Ids of the running records called ``name``, sorted."""
+        return self._running("name", name)
+
     def _running(self, field: str, value: str | None) -> list[str]:
         """Ids of running records whose ``field`` is ``value``, sorted."""
         return sorted(self._sharing.get((field, value), set()) & self.index.running)

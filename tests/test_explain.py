@@ -1,0 +1,76 @@
+"""`lifecheck explain`: one agent's timeline, consistent with the replay and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker import check_path
+from checker.explain import Timeline, explain, finish, render
+from checker.reader import LogReader
+from checker.replay import Replay
+from spec import SEMANTICS
+from tests.builders import run_cli
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "checker" / "examples" / "pr-2330-crash-loop.jsonl"
+GOLDEN = Path(__file__).parent / "golden"
+REVIEWER = "7e0aa489-b967-459e-9f01-71b0e71c756f"
+
+
+def _timeline(agent: str, semantics: str = "d11b83e") -> Timeline:
+    replay = Replay(path=str(EXAMPLE), semantics=semantics)
+    with EXAMPLE.open("rb") as log:
+        timeline = explain(replay, LogReader(log), agent)
+    finish(replay, timeline)
+    return timeline
+
+
+@pytest.mark.parametrize(
+    ("agent", "semantics"),
+    [(REVIEWER, "d11b83e"), (REVIEWER, "3d1b4c5d"), ("btucker-reviewer", "d11b83e")],
+)
+def test_timeline_matches_golden_file(agent: str, semantics: str, update_golden: bool) -> None:
+    """The text is byte for byte the committed one (regenerate with --update-golden)."""
+    result = run_cli("explain", str(EXAMPLE), "--agent", agent, "--semantics", semantics)
+    assert result.returncode == 0
+    golden = GOLDEN / f"explain-{agent[:8]}.{semantics}.txt"
+    actual = result.stdout.replace(str(EXAMPLE), "EXAMPLE")
+    if update_golden:
+        golden.write_text(actual)
+    assert golden.read_text() == actual
+
+
+@pytest.mark.parametrize("semantics", SEMANTICS)
+def test_every_finding_about_an_agent_is_in_its_timeline(semantics: str) -> None:
+    """Each finding the report gives for a record appears in that record's timeline."""
+    report = check_path(str(EXAMPLE), semantics)
+    for agent_id in {f.agent_id for f in report.findings if f.agent_id}:
+        timeline = _timeline(agent_id, semantics)
+        shown = [f for step in timeline.steps for f in step.findings] + timeline.final
+        expected = [f for f in report.findings if f.agent_id == agent_id]
+        assert all(f in shown for f in expected), agent_id
+
+
+@pytest.mark.parametrize("semantics", SEMANTICS)
+def test_states_chain_from_step_to_step(semantics: str) -> None:
+    """A record's state after one step is its state before its next one."""
+    timeline = _timeline("btucker-reviewer", semantics)
+    last: dict[str, str | None] = {}
+    for step in timeline.steps:
+        if step.agent_id is None:
+            continue
+        if step.agent_id in last:
+            assert last[step.agent_id] == step.before, step
+        last[step.agent_id] = step.after
+
+
+def test_an_unknown_agent_is_said_to_be_untouched() -> None:
+    assert render(_timeline("nobody")) == "nobody: no line of the log touches this agent\n"
+
+
+def test_unreadable_input_exits_2(tmp_path: Path) -> None:
+    result = run_cli("explain", str(tmp_path / "missing.jsonl"), "--agent", "x")
+    assert result.returncode == 2
+    assert "missing.jsonl" in result.stderr
