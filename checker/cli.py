@@ -6,6 +6,8 @@ import importlib
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -171,6 +173,19 @@ def check_paths(
     check_one = partial(check_path, semantics=semantics, exact=exact)
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
         return list(pool.map(check_one, paths))
+
+
+@contextmanager
+def _exit_if_unreadable() -> Iterator[None]:
+    """An input that cannot be read: one line on stderr, exit 2."""
+    try:
+        yield
+    except InputError as error:
+        click.echo(f"lifecheck: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as error:
+        click.echo(f"lifecheck: {error.filename}: {reason(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
 
 
 def _write(data: bytes, target: str | None) -> None:
@@ -363,7 +378,7 @@ def explain(path: str, agent: str, semantics: str) -> None:
     from checker.explain import explain as timeline_of
     from checker.explain import finish, render
 
-    try:
+    with _exit_if_unreadable():
         source = locate(path)
         replay = Replay(
             path=source.log or source.path, semantics=semantics, snapshot_path=source.snapshot,
@@ -372,12 +387,6 @@ def explain(path: str, agent: str, semantics: str) -> None:
         with open(source.log or os.devnull, "rb") as log:
             reader = LogReader(log)
             timeline = timeline_of(replay, reader, agent)
-    except InputError as error:
-        click.echo(f"lifecheck: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    except OSError as error:
-        click.echo(f"lifecheck: {source.log}: {reason(error)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
     if reader.malformed is not None:
         replay.stopped_at_bad_line(reader.malformed)
     finish(replay, timeline)
@@ -406,18 +415,12 @@ def minimize(path: str, rule: str, agent: str | None, semantics: str, target: st
     from checker.minimize import Target
     from checker.minimize import minimize as shrink
 
-    try:
+    with _exit_if_unreadable():
         source = locate(path)
         if source.log is None:
             raise InputError(f"{path}: the store has no log to shrink")
         lines = Path(source.log).read_bytes().split(b"\n")
         snapshot = read_snapshot(source.snapshot) if source.snapshot else None
-    except InputError as error:
-        click.echo(f"lifecheck: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    except OSError as error:
-        click.echo(f"lifecheck: {source.log}: {reason(error)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
     wanted = Target(rule, agent)
     kept = shrink(lines, wanted, semantics, snapshot)
     about = f"{rule}" + (f" for {agent}" if agent else "")
