@@ -19,7 +19,7 @@ from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, wri
 from checker.fleet import generate as generate_log
 from checker.reader import LogReader
 from checker.replay import DEFAULT_SEMANTICS, Replay
-from checker.report import render_coverage, render_facts, render_text, to_json
+from checker.report import EXPLAINED, render_coverage, render_facts, render_text, to_json
 from checker.rules import RULES, Severity
 from checker.store import InputError, locate, read_snapshot, reason
 from spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec
@@ -111,6 +111,12 @@ def cli() -> None:
 )
 @_OUTPUT_FILE
 @click.option(
+    "--explain/--no-explain",
+    default=None,
+    help="Explain every finding in the text report (default: the first five), or none. "
+    "JSON and SARIF always carry the explanations.",
+)
+@click.option(
     "--exact",
     is_flag=True,
     help="Read line by line with every serde rule, also rejecting a key repeated in one "
@@ -124,6 +130,7 @@ def check(
     color: str,
     jobs: int,
     target: str | None,
+    explain: bool | None,
     exact: bool,
 ) -> None:
     """Replay logs or event-store directories and report every forbidden state.
@@ -155,7 +162,8 @@ def check(
             color == "auto" and target is None and sys.stdout.isatty()
             and "NO_COLOR" not in os.environ
         )  # fmt: skip
-        document = render_text(reports, semantics, colour=colour).encode()
+        explained = EXPLAINED if explain is None else (None if explain else 0)
+        document = render_text(reports, semantics, colour=colour, explain=explained).encode()
     _write(document, target)
     sys.exit(code)
 

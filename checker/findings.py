@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checker.explanations import Evidence
 from checker.rules import RULES, Severity
 
 
@@ -13,7 +14,9 @@ class Finding:
 
     ``line`` is ``None`` for a record only a snapshot holds. ``related`` names the other
     records involved; ``before`` and ``after`` are the record's spec states around the
-    event; ``dropped`` is set for ``parse-error`` only.
+    event; ``dropped`` is set for ``parse-error`` only. ``evidence`` holds the lines that
+    matter and ``explanation`` says in words why the rule holds (see
+    :mod:`checker.explanations`).
     """
 
     rule: str
@@ -26,6 +29,8 @@ class Finding:
     before: str | None = None
     after: str | None = None
     dropped: int | None = None
+    evidence: tuple[Evidence, ...] = ()
+    explanation: str | None = None
 
     @property
     def severity(self) -> Severity:

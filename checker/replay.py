@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, BinaryIO
 
 from checker import events as ev
+from checker.explanations import History, explain
 from checker.findings import Finding, short_id
 from checker.messages import Context, transition_message
 from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
@@ -86,11 +87,14 @@ class Replay:
         self._collected_line: dict[str, int] = {}
         self._sharing: dict[tuple[str, str | None], set[str]] = {}  # (field, value) -> ids
         self._pids: dict[int, set[str]] = {}
-        self._failed_sessions: set[str] = set()
+        self._failed_sessions: dict[str, int] = {}  # session -> the line that says it is gone
         self._not_found: Counter[str] = Counter()
+        self._history = History(self.path, self.snapshot_path)
+        self._event: str | None = None  # the event being replayed, for explanations
         for record in self.index.by_id.values():
             self._share(record, add=True)
             self._track_pid(record.id, None, record.pid)
+            self._history.loaded(record.id, self.state(record))
         self._handlers: dict[type[ev.Event], Callable[[int, Any], None]] = {
             ev.AgentCreated: self._created,
             ev.AgentSessionNotFound: self._session_not_found,
@@ -146,6 +150,7 @@ class Replay:
         for line, event in events:
             handler = handlers.get(type(event))
             if handler is not None:
+                self._event = type(event).__name__
                 handler(line, event)
 
     @property
@@ -284,7 +289,7 @@ class Replay:
                           f"running {name}, but the daemon clears {cleared}",
                           related=() if target is None else (target.id,))  # fmt: skip
             if failed.session_id is not None:
-                self._failed_sessions.add(failed.session_id)
+                self._failed_sessions.setdefault(failed.session_id, line)
         self._not_found[name] += 1
         if self._not_found[name] == 3:
             self._add("resume-loop", line, None, name,
@@ -376,8 +381,13 @@ class Replay:
             self._taken[outcome] = self._taken.get(outcome, 0) + 1
             if self.steps is not None:
                 self.steps.setdefault(record.id, []).append((line, outcome.transition))
+        created = type(event) is ev.AgentCreated
+        if created:
+            self._history.created(record.id, line)
         if after == before:
             return
+        if not created:
+            self._history.moved(record.id, line, type(event).__name__, after)
         self.entered[after] += 1
         if after == STOPPED:
             self._stopped_line[record.id] = line
@@ -530,6 +540,13 @@ class Replay:
         after: str | None = None,
         dropped: int | None = None,
     ) -> None:
+        record = self.index.by_id.get(agent_id) if agent_id else None
+        session = record.session_id if record is not None else None
+        evidence, explanation = ((), None) if rule == "parse-error" else explain(
+            rule=rule, line=line, event=self._event, agent_id=agent_id, related=related,
+            message=message, history=self._history, who=self._who, path=path or self.path,
+            session_gone_at=self._failed_sessions.get(session) if session else None,
+        )  # fmt: skip
         self.findings.append(
             Finding(
                 rule=rule,
@@ -542,5 +559,7 @@ class Replay:
                 before=before,
                 after=after,
                 dropped=dropped,
+                evidence=evidence,
+                explanation=explanation,
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -40,8 +41,20 @@ def render_finding(finding: Finding, *, colour: bool = False) -> str:
     return f"{where}: {head}: " + (f"{agent}: " if agent else "") + finding.message
 
 
-def render_text(reports: Sequence[InputReport], semantics: str, *, colour: bool = False) -> str:
-    """Findings grouped by input, then one summary line."""
+#: How many findings the text report explains unless told otherwise: a handful.
+EXPLAINED = 5
+
+
+def render_text(
+    reports: Sequence[InputReport],
+    semantics: str,
+    *,
+    colour: bool = False,
+    explain: int | None = EXPLAINED,
+) -> str:
+    """Findings grouped by input, then one summary line. The first ``explain`` findings
+    (all when ``None``) carry their explanation, indented under them."""
+    left = explain
     out: list[str] = []
     readable = [report for report in reports if report.error is None]
     if not readable:  # the CLI has already said why on stderr, one line per input
@@ -54,7 +67,13 @@ def render_text(reports: Sequence[InputReport], semantics: str, *, colour: bool 
         out.extend(f"  note: {note}" for note in report.notes)
         if not report.findings:
             out.append("  no findings")
-        out.extend(f"  {render_finding(f, colour=colour)}" for f in report.findings)
+        for finding in report.findings:
+            out.append(f"  {render_finding(finding, colour=colour)}")
+            if finding.explanation and (left is None or left > 0):
+                for sentence in finding.explanation.splitlines():
+                    rows = textwrap.wrap(sentence, 92, subsequent_indent="  ")
+                    out.extend(f"      {row}" for row in rows)
+                left = None if left is None else left - 1
         out.append("")
     out.append(summary(reports, semantics))
     return "\n".join(out) + "\n"
@@ -69,6 +88,13 @@ def summary(reports: Sequence[InputReport], semantics: str) -> str:
     return f"{', '.join(parts)} in {_plural(len(reports), 'input')}{tail} (semantics {semantics})"
 
 
+class _JsonEvidence(msgspec.Struct):
+    path: str
+    line: int | None
+    agent_id: str | None
+    what: str
+
+
 class _JsonFinding(msgspec.Struct, omit_defaults=True):
     rule: str
     severity: str
@@ -81,6 +107,8 @@ class _JsonFinding(msgspec.Struct, omit_defaults=True):
     before: str | None = None
     after: str | None = None
     dropped: int | None = None
+    evidence: list[_JsonEvidence] = []
+    explanation: str | None = None
 
 
 def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
@@ -106,6 +134,8 @@ def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
                 rule=f.rule, severity=str(f.severity), path=f.path, line=f.line,
                 agent_id=f.agent_id, agent_name=f.agent_name, message=f.message,
                 related=list(f.related), before=f.before, after=f.after, dropped=f.dropped,
+                evidence=[_JsonEvidence(e.path, e.line, e.agent_id, e.what) for e in f.evidence],
+                explanation=f.explanation,
             )
             for f in findings
         ],

@@ -72,14 +72,27 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "after": finding.after,
         "dropped": finding.dropped,
     }
-    return {
+    text = "\n".join(filter(None, (finding.message, finding.explanation)))
+    result = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": text},
         "locations": [{"physicalLocation": location}],
         "properties": {key: value for key, value in properties.items() if value not in (None, [])},
     }
+    related = [e for e in finding.evidence if (e.path, e.line) != (finding.path, finding.line)]
+    if related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {"artifactLocation": {"uri": uri(e.path)}}
+                | ({} if e.line is None else {"region": {"startLine": e.line}}),
+                "message": {"text": e.what},
+            }
+            for number, e in enumerate(related)
+        ]
+    return result
 
 
 def uri(path: str) -> str:
