@@ -39,7 +39,8 @@ class History:
     def __init__(self, log: str, snapshot: str) -> None:
         self._log, self._snapshot = log, snapshot
         self._origin: dict[str, Evidence] = {}
-        self._moves: dict[str, deque[Evidence]] = {}
+        # (line, event, state) per move: cheap to keep, turned into Evidence when asked for.
+        self._moves: dict[str, deque[tuple[int, str, str]]] = {}
 
     def loaded(self, agent_id: str, state: str) -> None:
         """The record comes from the snapshot, in ``state``."""
@@ -56,18 +57,18 @@ class History:
 
     def moved(self, agent_id: str, line: int, event: str, state: str) -> None:
         """``event`` at ``line`` moved the record into ``state``."""
-        moves = self._moves.setdefault(agent_id, deque(maxlen=KEPT_MOVES))
-        moves.append(
-            Evidence(self._log, line, agent_id, f"{event} left it {_IN.get(state, state)}")
-        )
+        moves = self._moves.get(agent_id)
+        if moves is None:
+            moves = self._moves[agent_id] = deque(maxlen=KEPT_MOVES)
+        moves.append((line, event, state))
 
     def before(self, agent_id: str, line: int | None) -> list[Evidence]:
         """What matters about the record before ``line`` (everything when ``None``)."""
         kept = [self._origin[agent_id]] if agent_id in self._origin else []
         return kept + [
-            move
-            for move in self._moves.get(agent_id, ())
-            if line is None or (move.line is not None and move.line < line)
+            Evidence(self._log, at, agent_id, f"{event} left it {_IN.get(state, state)}")
+            for at, event, state in self._moves.get(agent_id, ())
+            if line is None or at < line
         ]
 
 

@@ -58,6 +58,10 @@ def test_sarif_results_point_at_the_findings() -> None:
     assert sorted(expected) == sorted(actual)
     stale = [r for r in run["results"] if r["ruleId"] == "stale-pid"]
     assert [36, 60] == [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in stale]
+    # The lines that matter: the reviewer's creation and the resume that set the stale pid.
+    related = stale[0]["relatedLocations"]
+    assert [26, 35] == [r["physicalLocation"]["region"]["startLine"] for r in related]
+    assert "Let R be btucker-reviewer (7e0aa489)" in stale[0]["message"]["text"]
 
 
 def test_a_finding_without_a_line_has_no_region(tmp_path: Path) -> None:
