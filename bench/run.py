@@ -1,13 +1,14 @@
 """Benchmark: lifecheck against the JSON floor and a naive checker, in one run.
 
-    python bench/run.py [--sizes 100000 1000000 10000000] [--naive-max 1000000]
+    python bench/run.py [--sizes 100000 1000000 10000000] [--naive-max 1000000] [--rounds 3]
 
 For each size it generates a realistic log (`lifecheck generate`, cached in the temp
 directory), then measures (a) the floor: reading every line and parsing it with orjson;
 (b) the naive checker: stdlib JSON and one `transitions` machine per agent (only up to
 --naive-max lines; it is slow); (c) `lifecheck check` end to end as a process, with its
-default jobs (the CPUs) and with --jobs 1, and its peak RSS. It prints lines/s and the
-ratios measured in this run. No assertion: the machine is shared and noisy.
+default jobs (the CPUs) and with --jobs 1, and its peak RSS, in --rounds interleaved
+rounds. It prints lines/s and the median of the ratios measured within each round of this
+run. No assertion: the machine is shared and noisy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 import msgspec
 import orjson
@@ -138,23 +140,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--naive-max", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per size")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
         path = log_of(size)
         floor(path)  # warms the page cache: every contender then reads from memory
-        ours, rss = lifecheck(path)
-        serial, serial_rss = lifecheck(path, jobs=1)
-        base = floor(path)
+        # Interleaved rounds, so that a noisy moment hits every contender alike; each
+        # ratio is taken within its round, and the medians are reported.
+        rounds = [(floor(path), *lifecheck(path), *lifecheck(path, jobs=1))
+                  for _ in range(args.rounds)]  # fmt: skip
+        base = median(r[0] for r in rounds)
+        ours = median(r[1] for r in rounds)
         slow = naive(path) if size <= args.naive_max else None
         rows.append({
             "lines": size, "floor_lines_per_s": round(size / base),
             "lifecheck_lines_per_s": round(size / ours),
-            "lifecheck_over_floor": round(ours / base, 2),
-            "serial_over_floor": round(serial / base, 2),
+            "lifecheck_over_floor": round(median(r[1] / r[0] for r in rounds), 2),
+            "serial_over_floor": round(median(r[3] / r[0] for r in rounds), 2),
+            "ratios_by_round": [round(r[1] / r[0], 2) for r in rounds],
             "naive_lines_per_s": round(size / slow) if slow else None,
             "naive_over_lifecheck": round(slow / ours, 1) if slow else None,
-            "peak_rss_mb": round(rss / 1024), "serial_peak_rss_mb": round(serial_rss / 1024),
+            "peak_rss_mb": round(max(r[2] for r in rounds) / 1024),
+            "serial_peak_rss_mb": round(max(r[4] for r in rounds) / 1024),
         })  # fmt: skip
     ours_start, python_start = startup()
     document = {"cpus": os.cpu_count(), "startup_s": round(ours_start, 3),
