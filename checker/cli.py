@@ -78,11 +78,11 @@ def cli() -> None:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json", "sarif", "junit"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "html"]),
     default="text",
     show_default=True,
     help="Report for people; JSON for tools; SARIF 2.1.0 for code scanning; JUnit XML "
-    "for CI test reports.",
+    "for CI test reports; one self-contained HTML page (use -o).",
 )
 @_SEMANTICS
 @click.option(
@@ -157,6 +157,10 @@ def check(
         from checker.junit import to_junit
 
         document = to_junit(reports, semantics, Severity(fail_on))
+    elif output == "html":
+        from checker.html import to_html
+
+        document = to_html(reports, semantics)
     else:
         colour = color == "always" or (
             color == "auto" and target is None and sys.stdout.isatty()

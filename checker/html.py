@@ -1,0 +1,131 @@
+"""The HTML report: one self-contained file (no scripts, no external resources).
+
+It holds the summary, the findings with their explanations, the timelines of the agents
+the findings are about, and per input the lifecycle diagram with the trace overlaid:
+inline SVG when Graphviz is installed, the Mermaid source otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from checker.check import InputReport, replay_source
+from checker.diagrams import GraphvizMissing, overlay_from, render
+from checker.explain import explain, finish
+from checker.explain import render as render_timeline
+from checker.findings import Finding, short_id
+from checker.reader import LogReader
+from checker.replay import Replay
+from checker.report import summary
+from checker.store import InputError, locate, read_snapshot
+
+#: Timelines drawn per input: the agents with the most findings first.
+TIMELINES = 10
+
+_STYLE = """
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #222; }
+h1, h2, h3 { font-weight: 600; } table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: .3em .6em; border-bottom: 1px solid #ddd; }
+td.error { color: #b00020; } td.warning { color: #a15c00; } td.info { color: #00639b; }
+pre { background: #f6f8fa; padding: .6em; overflow-x: auto; white-space: pre-wrap; }
+.explanation { color: #555; white-space: pre-line; font-size: 90%; }
+svg { max-width: 100%; height: auto; }
+"""
+
+
+def to_html(reports: Sequence[InputReport], semantics: str) -> bytes:
+    """The whole report as one HTML document."""
+    body = [f"<h1>lifecheck report</h1><p>{escape(summary(reports, semantics))}</p>"]
+    for report in reports:
+        body.append(f"<h2>{escape(report.path)}</h2>")
+        if report.error is not None:
+            body.append(f"<p class='error'>Cannot be read: {escape(report.error)}</p>")
+            continue
+        body.append(f"<p>{report.events} events, {report.agents} agents</p>")
+        body.append(_findings(report.findings))
+        body.append(_timelines(report, semantics))
+        body.append(_diagram(report, semantics))
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>lifecheck report</title><style>{_STYLE}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+    return page.encode()
+
+
+def _findings(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "<p>No findings.</p>"
+    rows = "".join(
+        f"<tr><td class='{f.severity}'>{f.severity}</td><td>{escape(f.rule)}</td>"
+        f"<td>{escape(f.path)}{'' if f.line is None else f':{f.line}'}</td>"
+        f"<td>{escape(_who(f))}</td><td>{escape(f.message)}"
+        + (f"<div class='explanation'>{escape(f.explanation)}</div>" if f.explanation else "")
+        + "</td></tr>"
+        for f in findings
+    )
+    head = "<tr><th>Severity</th><th>Rule</th><th>Where</th><th>Agent</th><th>What</th></tr>"
+    return f"<h3>Findings</h3><table class='findings'>{head}{rows}</table>"
+
+
+def _who(finding: Finding) -> str:
+    if finding.agent_id is None:
+        return finding.agent_name or ""
+    return f"{finding.agent_name or ''} ({short_id(finding.agent_id)})".strip()
+
+
+def _timelines(report: InputReport, semantics: str) -> str:
+    counts: dict[str, int] = {}
+    for finding in report.findings:
+        if finding.agent_id:
+            counts[finding.agent_id] = counts.get(finding.agent_id, 0) + 1
+    agents = sorted(counts, key=lambda agent: (-counts[agent], agent))[:TIMELINES]
+    if not agents:
+        return ""
+    parts = ["<h3>Timelines</h3>"]
+    for agent in agents:
+        try:
+            text = _timeline(report.path, agent, semantics)
+        except InputError:
+            continue
+        parts.append(
+            f"<details><summary>{escape(agent)}</summary><pre>{escape(text)}</pre></details>"
+        )
+    return "".join(parts)
+
+
+def _timeline(path: str, agent: str, semantics: str) -> str:
+    source = locate(path)
+    replay = Replay(
+        path=source.log or source.path,
+        semantics=semantics,
+        snapshot_path=source.snapshot,
+        index=read_snapshot(source.snapshot) if source.snapshot else None,
+    )
+    if source.log is None:
+        return f"{agent}: the store has no log"
+    with open(source.log, "rb") as log:
+        reader = LogReader(log)
+        timeline = explain(replay, reader, agent)
+    if reader.malformed is not None:
+        replay.stopped_at_bad_line(reader.malformed)
+    finish(replay, timeline)
+    return render_timeline(timeline)
+
+
+def _diagram(report: InputReport, semantics: str) -> str:
+    try:
+        overlay = overlay_from(replay_source(locate(report.path), semantics), report.path)
+    except InputError:
+        return ""
+    try:
+        svg = render(semantics, "svg", overlay).decode()
+        drawn = svg[svg.index("<svg") :]  # inline: drop the XML prolog and doctype
+    except GraphvizMissing:
+        mermaid = render(semantics, "mermaid", overlay).decode()
+        drawn = (
+            "<p>Graphviz is not installed: the Mermaid source of the diagram follows.</p>"
+            f"<pre>{escape(mermaid)}</pre>"
+        )
+    return f"<h3>Lifecycle, with this log's transitions</h3>{drawn}"
