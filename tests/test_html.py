@@ -79,3 +79,12 @@ def test_cli_writes_the_page(tmp_path: Path) -> None:
     result = run_cli("check", str(EXAMPLE), "--format", "html", "-o", str(target))
     assert (result.returncode, result.stdout) == (1, "")
     assert target.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_without_graphviz_the_page_carries_the_mermaid_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("checker.diagrams.shutil.which", lambda name: None)
+    text = _page(tmp_path).read_text()
+    assert "<svg" not in text
+    assert "stateDiagram-v2" in text
