@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from checker import check_path
 from checker.minimize import Target, ddmin, minimize, one_minimal
 from checker.replay import Replay
+from checker.store import read_snapshot
 from spec import SEMANTICS
 from tests.builders import run_cli
 
@@ -75,3 +76,19 @@ def test_cli_exits_1_when_the_log_does_not_give_the_finding() -> None:
     result = run_cli("minimize", str(EXAMPLE), "--rule", "gc-lead")
     assert (result.returncode, result.stdout) == (1, "")
     assert "gives no gc-lead finding" in result.stderr
+
+
+def test_a_store_minimizes_on_top_of_its_snapshot() -> None:
+    """Findings in a store's log keep the snapshot as the start; a snapshot-only record needs
+    no line at all."""
+    store = EXAMPLE.parent / "store"
+    log = (store / "log-0042.jsonl").read_bytes().split(b"\n")
+    snapshot = read_snapshot(str(store / "snapshot-0042.json"))
+    report = check_path(str(store))
+    assert report.findings
+    for finding in report.findings:
+        target = Target(finding.rule, finding.agent_id)
+        kept = minimize(log, target, "d11b83e", snapshot)
+        assert kept is not None, finding.rule
+        if finding.line is None:
+            assert kept == [], finding.rule
