@@ -9,6 +9,7 @@ the same events, line numbers, first malformed line and ``dropped`` count.
 
 from __future__ import annotations
 
+import os
 import sys
 from array import array
 from collections import deque
@@ -122,6 +123,12 @@ def unpack(segment: Segment, offset: int) -> Iterator[tuple[int, Event]]:
         yield offset + line, next(lists[kind])
 
 
+def _yield_to_parent() -> None:
+    """Workers run at a lower priority: they are ahead anyway (their results queue up), and
+    the parent's in-order replay is what the whole run waits for."""
+    os.nice(5)
+
+
 def read_parallel(
     path: str,
     log: BinaryIO,
@@ -145,7 +152,8 @@ def read_parallel(
     # fork is cheap and safe here (no threads); elsewhere workers re-import lifecheck.
     context = get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(len(rest), jobs)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool_options = {"initializer": _yield_to_parent} if hasattr(os, "nice") else {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, **pool_options) as pool:
         pending: deque[Future[Segment]] = deque()
         ahead = iter(rest)
 
