@@ -152,8 +152,8 @@ def read_parallel(
     # fork is cheap and safe here (no threads); elsewhere workers re-import lifecheck.
     context = get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(len(rest), jobs)
-    pool_options = {"initializer": _yield_to_parent} if hasattr(os, "nice") else {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, **pool_options) as pool:
+    initializer = _yield_to_parent if hasattr(os, "nice") else None
+    with ProcessPoolExecutor(workers, context, initializer) as pool:
         pending: deque[Future[Segment]] = deque()
         ahead = iter(rest)
 
