@@ -66,6 +66,17 @@ def check_path(
     )
 
 
+def new_replay(source: Source, semantics: str, *, record_steps: bool = False) -> Replay:
+    """A replay of ``source`` not yet run: its snapshot's index loaded, if it has one."""
+    return Replay(
+        path=source.log or source.snapshot or source.path,
+        semantics=semantics,
+        index=read_snapshot(source.snapshot) if source.snapshot else None,
+        snapshot_path=source.snapshot,
+        record_steps=record_steps,
+    )
+
+
 def replay_source(
     source: Source,
     semantics: str,
@@ -76,14 +87,7 @@ def replay_source(
     progress: bool = False,
 ) -> Replay:
     """Replay a located input to its end (or its first malformed line)."""
-    index = read_snapshot(source.snapshot) if source.snapshot else None
-    replay = Replay(
-        path=source.log or source.snapshot or source.path,
-        semantics=semantics,
-        index=index,
-        snapshot_path=source.snapshot,
-        record_steps=record_steps,
-    )
+    replay = new_replay(source, semantics, record_steps=record_steps)
     if source.log is not None:
         try:
             with open(source.log, "rb") as log:

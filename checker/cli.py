@@ -17,8 +17,7 @@ import msgspec
 from checker.check import InputReport, check_path, replay_source
 from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, write_all
 from checker.fleet import generate as generate_log
-from checker.reader import LogReader
-from checker.replay import DEFAULT_SEMANTICS, Replay
+from checker.replay import DEFAULT_SEMANTICS
 from checker.report import EXPLAINED, render_coverage, render_facts, render_text, to_json
 from checker.rules import RULES, Severity
 from checker.store import InputError, locate, read_snapshot, reason
@@ -387,21 +386,10 @@ def explain(path: str, agent: str, semantics: str) -> None:
 
     Exit 2 if the input cannot be read, else 0.
     """
-    from checker.explain import explain as timeline_of
-    from checker.explain import finish, render
+    from checker.explain import render, timeline_of
 
     with _exit_if_unreadable():
-        source = locate(path)
-        replay = Replay(
-            path=source.log or source.path, semantics=semantics, snapshot_path=source.snapshot,
-            index=read_snapshot(source.snapshot) if source.snapshot else None,
-        )  # fmt: skip
-        with open(source.log or os.devnull, "rb") as log:
-            reader = LogReader(log)
-            timeline = timeline_of(replay, reader, agent)
-    if reader.malformed is not None:
-        replay.stopped_at_bad_line(reader.malformed)
-    finish(replay, timeline)
+        timeline = timeline_of(locate(path), agent, semantics)
     _write(render(timeline).encode(), None)
 
 

@@ -8,14 +8,18 @@ with the findings about the agent at that line.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from checker import events as ev
+from checker.check import new_replay
 from checker.findings import Finding, short_id
 from checker.projection import AgentRecord
+from checker.reader import LogReader
 from checker.replay import Replay
+from checker.store import Source
 
 #: What the timeline shows of a record: its fields, and whether it is in the running set.
 Fields = dict[str, Any]
@@ -83,7 +87,19 @@ def explain(replay: Replay, events: Iterable[tuple[int, ev.Event]], agent: str) 
     return timeline
 
 
-def finish(replay: Replay, timeline: Timeline) -> None:
+def timeline_of(source: Source, agent: str, semantics: str) -> Timeline:
+    """The whole timeline of ``agent`` in a located input, end-of-replay findings included."""
+    replay = new_replay(source, semantics)
+    with open(source.log or os.devnull, "rb") as log:
+        reader = LogReader(log)
+        timeline = explain(replay, reader, agent)
+    if reader.malformed is not None:
+        replay.stopped_at_bad_line(reader.malformed)
+    _finish(replay, timeline)
+    return timeline
+
+
+def _finish(replay: Replay, timeline: Timeline) -> None:
     """Add the end-of-replay findings about the agent, and a parse error that stopped it."""
     mine = set(timeline.records)
     reported = {id(f) for step in timeline.steps for f in step.findings}

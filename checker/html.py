@@ -12,13 +12,11 @@ from html import escape
 
 from checker.check import InputReport, replay_source
 from checker.diagrams import GraphvizMissing, overlay_from, render
-from checker.explain import explain, finish
 from checker.explain import render as render_timeline
+from checker.explain import timeline_of
 from checker.findings import Finding, short_id
-from checker.reader import LogReader
-from checker.replay import Replay
 from checker.report import summary
-from checker.store import InputError, locate, read_snapshot
+from checker.store import InputError, locate
 
 #: Timelines drawn per input: the agents with the most findings first.
 TIMELINES = 10
@@ -86,32 +84,13 @@ def _timelines(report: InputReport, semantics: str) -> str:
     parts = ["<h3>Timelines</h3>"]
     for agent in agents:
         try:
-            text = _timeline(report.path, agent, semantics)
-        except InputError:
+            text = render_timeline(timeline_of(locate(report.path), agent, semantics))
+        except (InputError, OSError):
             continue
         parts.append(
             f"<details><summary>{escape(agent)}</summary><pre>{escape(text)}</pre></details>"
         )
     return "".join(parts)
-
-
-def _timeline(path: str, agent: str, semantics: str) -> str:
-    source = locate(path)
-    replay = Replay(
-        path=source.log or source.path,
-        semantics=semantics,
-        snapshot_path=source.snapshot,
-        index=read_snapshot(source.snapshot) if source.snapshot else None,
-    )
-    if source.log is None:
-        return f"{agent}: the store has no log"
-    with open(source.log, "rb") as log:
-        reader = LogReader(log)
-        timeline = explain(replay, reader, agent)
-    if reader.malformed is not None:
-        replay.stopped_at_bad_line(reader.malformed)
-    finish(replay, timeline)
-    return render_timeline(timeline)
 
 
 def _diagram(report: InputReport, semantics: str) -> str:

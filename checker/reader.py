@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Protocol
 
 from checker.blocks import read_block
 from checker.events import EVENT_TYPES, Event
@@ -18,6 +18,12 @@ __all__ = ["LineError", "LogReader", "Malformed", "decode_line"]
 
 #: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
 BLOCK_SIZE = 1 << 16
+
+
+class Readable(Protocol):
+    """Anything read like a binary file: an open log, or a byte range of one."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +48,7 @@ class LogReader:
 
     def __init__(
         self,
-        source: BinaryIO | Iterable[bytes],
+        source: Readable | Iterable[bytes],
         wanted: Collection[type[Event]] | None = None,
         *,
         exact: bool = False,
@@ -74,7 +80,7 @@ class LogReader:
                 self._progress(done)
 
 
-def _blocks(source: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
+def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytes]:
     """Whole lines, about :data:`BLOCK_SIZE` bytes at a time."""
     if not hasattr(source, "read"):
         yield from _joined(source)

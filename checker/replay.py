@@ -90,7 +90,7 @@ class Replay:
         self._failed_sessions: dict[str, int] = {}  # session -> the line that says it is gone
         self._not_found: Counter[str] = Counter()
         self._history = History(self.path, self.snapshot_path)
-        self._event: str | None = None  # the event being replayed, for explanations
+        self._event: ev.Event | None = None  # the event being replayed, for explanations
         for record in self.index.by_id.values():
             self._share(record, add=True)
             self._track_pid(record.id, None, record.pid)
@@ -121,9 +121,7 @@ class Replay:
         """
         reader = LogReader(source, self._handlers.keys(), exact=exact, progress=progress)
         self.run(reader)
-        self.events += reader.events
-        if reader.malformed is not None:
-            self.stopped_at_bad_line(reader.malformed)
+        self._read(reader.events, reader.malformed)
 
     def read_segments(
         self,
@@ -137,9 +135,14 @@ class Replay:
     ) -> None:
         """Like :meth:`read`, validating the segments between ``cuts`` in ``jobs`` processes."""
         wanted = frozenset(self._handlers)
-        events, malformed = read_parallel(
-            path, log, cuts, wanted, self.run, jobs=jobs, exact=exact, progress=progress
+        self._read(
+            *read_parallel(
+                path, log, cuts, wanted, self.run, jobs=jobs, exact=exact, progress=progress
+            )
         )
+
+    def _read(self, events: int, malformed: Malformed | None) -> None:
+        """Count what a read found, and report the line where it stopped, if any."""
         self.events += events
         if malformed is not None:
             self.stopped_at_bad_line(malformed)
@@ -150,7 +153,7 @@ class Replay:
         for line, event in events:
             handler = handlers.get(type(event))
             if handler is not None:
-                self._event = type(event).__name__
+                self._event = event
                 handler(line, event)
 
     @property
@@ -230,9 +233,13 @@ class Replay:
         if outcome.rules:
             self._transition_rules(line, record, event, before, outcome)
         self._last_line[record.id] = line
+        self._took(line, record.id, outcome)
+
+    def _took(self, line: int, agent_id: str, outcome: Outcome) -> None:
+        """Count the table outcome (and keep the step when asked to)."""
         self._taken[outcome] = self._taken.get(outcome, 0) + 1
         if self.steps is not None:
-            self.steps.setdefault(record.id, []).append((line, outcome.transition))
+            self.steps.setdefault(agent_id, []).append((line, outcome.transition))
 
     def _unknown_agent(self, line: int, event: Any) -> None:
         self._add("unknown-agent", line, event.id, None,
@@ -378,9 +385,7 @@ class Replay:
         self._last_line[record.id] = line
         after = self.state(record)
         if outcome is not None:
-            self._taken[outcome] = self._taken.get(outcome, 0) + 1
-            if self.steps is not None:
-                self.steps.setdefault(record.id, []).append((line, outcome.transition))
+            self._took(line, record.id, outcome)
         created = type(event) is ev.AgentCreated
         if created:
             self._history.created(record.id, line)
@@ -542,8 +547,9 @@ class Replay:
     ) -> None:
         record = self.index.by_id.get(agent_id) if agent_id else None
         session = record.session_id if record is not None else None
+        event = None if self._event is None else type(self._event).__name__
         evidence, explanation = ((), None) if rule == "parse-error" else explain(
-            rule=rule, line=line, event=self._event, agent_id=agent_id, related=related,
+            rule=rule, line=line, event=event, agent_id=agent_id, related=related,
             message=message, history=self._history, who=self._who, path=path or self.path,
             session_gone_at=self._failed_sessions.get(session) if session else None,
         )  # fmt: skip

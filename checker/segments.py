@@ -98,7 +98,7 @@ def read_segment(
 ) -> Segment:
     """Validate ``path[start:end]`` (a worker's job) and pack the wanted events."""
     with open(path, "rb") as log:
-        reader = LogReader(_Range(log, start, end), wanted, exact=exact)  # type: ignore[arg-type]
+        reader = LogReader(_Range(log, start, end), wanted, exact=exact)
         found = list(reader)
     batch = _Batch()
     for _, event in found:
@@ -162,7 +162,7 @@ def read_parallel(
                 pending.append(pool.submit(read_segment, path, start, end, wanted, exact))
 
         submit(2 * workers)
-        reader = LogReader(_Range(log, *head), wanted, exact=exact, progress=progress)  # type: ignore[arg-type]
+        reader = LogReader(_Range(log, *head), wanted, exact=exact, progress=progress)
         replay(iter(reader))
         events, offset, malformed = reader.events, reader.lines, reader.malformed
         for end in cuts_at[2:]:

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from checker import check_path
-from checker.explain import Timeline, explain, finish, render
-from checker.reader import LogReader
-from checker.replay import Replay
+from checker.explain import Timeline, render, timeline_of
+from checker.store import locate
 from spec import SEMANTICS
 from tests.builders import run_cli
 
@@ -20,11 +19,7 @@ REVIEWER = "7e0aa489-b967-459e-9f01-71b0e71c756f"
 
 
 def _timeline(agent: str, semantics: str = "d11b83e") -> Timeline:
-    replay = Replay(path=str(EXAMPLE), semantics=semantics)
-    with EXAMPLE.open("rb") as log:
-        timeline = explain(replay, LogReader(log), agent)
-    finish(replay, timeline)
-    return timeline
+    return timeline_of(locate(str(EXAMPLE)), agent, semantics)
 
 
 @pytest.mark.parametrize(
