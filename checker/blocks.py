@@ -1,7 +1,8 @@
 """Validating a block of log lines in one msgspec call: the reader's fast path.
 
-A block of whole lines is decoded as one JSON array with a line per element, so a blank
-line or two values on one line fail the block (or give more elements than lines). Each
+A block of whole lines comes *framed*: ``[`` first and its last newline made ``]``, so that
+one copy (each newline made ``,\n``) turns it into a JSON array with a line per element.
+A blank line or two values on one line fail the block (or give more elements than lines). Each
 line decodes into an envelope with one optional field per variant. Only the lines other
 than ``MessagePosted`` (a fifth of a log) are then looked at: exactly one variant, the
 ``PrOpened`` alias, and no 0 in an unsigned field (which might have been written ``-0``).
@@ -15,11 +16,12 @@ line-by-line decoder (``exact=True``) sees both.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import compress, repeat
-from operator import attrgetter, is_, is_not, methodcaller
+from functools import cache
+from itertools import chain, compress, repeat
+from typing import Any
+from operator import attrgetter, is_, methodcaller
 
 import msgspec
 from msgspec.structs import astuple
@@ -34,13 +36,55 @@ from checker.lines import (
     decode_line,
 )
 
-_decode_array = msgspec.json.Decoder(list[Envelope]).decode  # type: ignore[valid-type]
 _UNSET = msgspec.UNSET
-_VARIANTS = len(EVENT_TYPES)
-_is_unset = partial(is_, _UNSET)
-_is_set = partial(is_not, _UNSET)
 _message = attrgetter(MessagePosted.__name__)
 _count_unset = methodcaller("count", _UNSET)
+#: The byte that closes a frame (see :func:`framed`).
+CLOSE = ord("]")
+
+
+@cache
+def _array_decoder(variants: frozenset[str]) -> Callable[[bytearray], list[Any]]:
+    """A decoder of a JSON array of lines, each an envelope of these ``variants``."""
+    if len(variants) == len(EVENT_TYPES):
+        envelope = Envelope
+    else:
+        fields = [(name, EVENT_TYPES[name] | msgspec.UnsetType, _UNSET) for name in sorted(variants)]
+        envelope = msgspec.defstruct(
+            f"Envelope{len(fields)}", fields, forbid_unknown_fields=True, gc=False
+        )
+    return msgspec.json.Decoder(list[envelope]).decode  # type: ignore[valid-type]
+
+
+class _Envelopes:
+    """Decodes a framed block into one envelope per line, with as few variants as can be.
+
+    msgspec fills every field of every line's envelope: one of all the variants costs a
+    third more to decode than one of the dozen a log uses. So the envelope starts with
+    ``MessagePosted`` alone; a block it cannot decode is decoded with every variant, and the
+    variants found there join it. The result is the same; the log's variants are learnt in
+    a few blocks (at most one per variant).
+    """
+
+    def __init__(self) -> None:
+        self._variants = frozenset({MessagePosted.__name__})
+
+    def decode(self, array: bytearray) -> tuple[list[Any], int]:
+        """The envelopes of ``array`` and their number of fields; raises on a bad block."""
+        try:
+            return _array_decoder(self._variants)(array), len(self._variants)
+        except DECODE_ERRORS:
+            envelopes = _array_decoder(frozenset(EVENT_TYPES))(array)
+        found = {type(event).__name__ for event in _set_fields(envelopes)}
+        self._variants |= found
+        return envelopes, len(EVENT_TYPES)
+
+
+def _set_fields(envelopes: list[Any]) -> Iterator[Any]:
+    return filter(None, chain.from_iterable(map(astuple, envelopes)))
+
+
+_ENVELOPES = _Envelopes()
 
 
 @dataclass(slots=True)
@@ -59,56 +103,65 @@ class Block:
     after: int = 0
 
 
+def framed(lines: bytes) -> bytearray:
+    """Whole lines (the last one ending in a newline or not) framed for :func:`read_block`."""
+    frame = bytearray(b"[")
+    frame += lines
+    if lines.endswith(b"\n"):
+        frame[-1] = CLOSE
+    else:
+        frame.append(CLOSE)
+    return frame
+
+
 def read_block(
-    data: bytes, first: int, wanted: Container[type[Event]], *, exact: bool = False
+    frame: bytearray, first: int, wanted: Container[type[Event]], *, exact: bool = False
 ) -> Block:
-    """Read the whole lines in ``data``, numbered from ``first``; keep the ``wanted`` events."""
-    if not exact and (block := _fast(data, first, wanted)) is not None:
+    """Read the :func:`framed` lines, numbered from ``first``; keep the ``wanted`` events."""
+    if not exact and (block := _fast(frame, first, wanted)) is not None:
         return block
-    return _line_by_line(data, first, wanted)
+    return _line_by_line(bytes(frame[1:-1]) + b"\n", first, wanted)
 
 
-def _fast(data: bytes, first: int, wanted: Container[type[Event]]) -> Block | None:
+def _fast(frame: bytearray, first: int, wanted: Container[type[Event]]) -> Block | None:
     """The block read in one decode, or ``None`` when only the exact decoder can tell.
 
     Everything after the decode runs in C (map, filter, compress) except the rare checks.
     """
-    body = data[:-1] if data.endswith(b"\n") else data
     try:
         # Each newline becomes ",\n": the growth in length counts the lines for free.
-        array = body.replace(b"\n", b",\n")
-        envelopes = _decode_array(b"[" + array + b"]")
+        array = frame.replace(b"\n", b",\n")
+        envelopes, variants = _ENVELOPES.decode(array)
     except DECODE_ERRORS:
         return None
-    if len(envelopes) != len(array) - len(body) + 1:
+    if len(envelopes) != len(array) - len(frame) + 1:
         return None  # a line holding two values separated by a comma
     indexes: Iterable[int] = range(len(envelopes))
     if MessagePosted not in wanted:  # skip the messages: they can only be malformed
-        indexes = compress(indexes, map(_is_unset, map(_message, envelopes)))
+        indexes = compress(indexes, map(is_, map(_message, envelopes), repeat(_UNSET)))
     lines = list(indexes)
     values = list(map(astuple, map(envelopes.__getitem__, lines)))
-    if sum(map(_count_unset, values)) != (_VARIANTS - 1) * len(values):
+    if sum(map(_count_unset, values)) != (variants - 1) * len(values):
         return None  # a line with two variant keys
-    events = list(map(next, map(filter, repeat(_is_set), values)))
-    kinds = set(map(type, events))
-    if not kinds.isdisjoint(UNSIGNED) and any(map(_unsigned_zero, events)):
-        return None  # it may have been written -0, which serde rejects
-    if PrOpened in kinds and not all(map(_alias_ok, events)):
+    events = list(map(next, map(filter, repeat(None), values)))  # UNSET is false, events true
+    types = list(map(type, events))
+    kinds = set(types)
+    for kind in kinds.intersection(UNSIGNED):
+        if 0 in map(attrgetter(UNSIGNED[kind][0]), _of_kind(kind, events, types)):
+            return None  # it may have been written -0, which serde rejects
+    if PrOpened in kinds and not all(map(_alias_ok, _of_kind(PrOpened, events, types))):
         return None
     numbered: Iterable[tuple[int, Event]] = zip(map(first.__add__, lines), events, strict=True)
     if not all(map(wanted.__contains__, kinds)):
-        numbered = compress(numbered, map(wanted.__contains__, map(type, events)))
+        numbered = compress(numbered, map(wanted.__contains__, types))
     return Block(lines=len(envelopes), events=len(envelopes), wanted=list(numbered))
 
 
-def _unsigned_zero(event: Event) -> bool:
-    field = UNSIGNED.get(type(event))
-    return field is not None and getattr(event, field[0]) == 0
+def _of_kind(kind: type[Event], events: list[Event], types: list[type]) -> Iterator[Event]:
+    return compress(events, map(is_, types, repeat(kind)))
 
 
 def _alias_ok(event: Event) -> bool:
-    if type(event) is not PrOpened:
-        return True
     try:
         check_author_alias(event)
     except LineError:

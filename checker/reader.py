@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from checker.blocks import read_block
+from checker.blocks import CLOSE, framed, read_block
 from checker.events import EVENT_TYPES, Event
 from checker.lines import LineError, decode_line
 
@@ -65,47 +65,55 @@ class LogReader:
     def __iter__(self) -> Iterator[tuple[int, Event]]:
         blocks = _blocks(self._source)
         done = 0
-        for data in blocks:
-            block = read_block(data, self.lines + 1, self._wanted, exact=self._exact)
+        for frame in blocks:
+            block = read_block(frame, self.lines + 1, self._wanted, exact=self._exact)
             self.events += block.events
             yield from block.wanted
             if block.malformed is not None:
                 line, reason = block.malformed
-                later = sum(_non_blank(rest) for rest in blocks)
+                later = sum(_non_blank(rest[1:-1]) for rest in blocks)
                 self.malformed = Malformed(line, reason, block.after + later)
                 return
             self.lines += block.lines
             if self._progress is not None:
-                done += len(data)
+                done += len(frame) - 1
                 self._progress(done)
 
 
-def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytes]:
-    """Whole lines, about :data:`BLOCK_SIZE` bytes at a time."""
+def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytearray]:
+    """Whole lines, about :data:`BLOCK_SIZE` bytes at a time, :func:`framed` with one copy
+    of the file's bytes (and in linear time, however long a line is)."""
     if not hasattr(source, "read"):
         yield from _joined(source)
         return
-    carry = b""
+    frame = bytearray(b"[")
     while chunk := source.read(BLOCK_SIZE):
-        data = carry + chunk
-        cut = data.rfind(b"\n") + 1
-        if cut:
-            yield data[:cut]
-        carry = data[cut:]
-    if carry:
-        yield carry
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            frame += chunk
+            continue
+        end = len(frame) + cut
+        frame += chunk
+        rest = frame[end + 1 :]
+        del frame[end + 1 :]
+        frame[end] = CLOSE
+        yield frame
+        frame = bytearray(b"[") + rest
+    if len(frame) > 1:
+        frame.append(CLOSE)
+        yield frame
 
 
-def _joined(lines: Iterable[bytes]) -> Iterator[bytes]:
+def _joined(lines: Iterable[bytes]) -> Iterator[bytearray]:
     batch: list[bytes] = []
     for line in lines:
         batch.append(line if line.endswith(b"\n") else line + b"\n")
         if len(batch) == 1024:
-            yield b"".join(batch)
+            yield framed(b"".join(batch))
             batch = []
     if batch:
-        yield b"".join(batch)
+        yield framed(b"".join(batch))
 
 
-def _non_blank(data: bytes) -> int:
+def _non_blank(data: bytes | bytearray) -> int:
     return sum(1 for line in data.split(b"\n") if line.strip())

@@ -8,7 +8,7 @@ after it. End-of-replay rules run in :meth:`Replay.finish` (rules.md §4).
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, BinaryIO
@@ -77,11 +77,15 @@ class Replay:
         self.index = index if index is not None else AgentIndex()
         self.findings: list[Finding] = []
         self.events = 0
-        self._taken: dict[Outcome, int] = {}  # table outcomes the log took
+        self._taken: defaultdict[Outcome, int] = defaultdict(int)  # table outcomes taken
         self.entered: Counter[str] = Counter()  # states records moved into
         self.steps: dict[str, list[tuple[int, Transition]]] | None = {} if record_steps else None
         self._apply = PROJECTIONS[semantics]
-        self._table = table(semantics)
+        compiled = table(semantics)
+        self._entries = {
+            ev.EVENT_TYPES[name]: {state: row[name] for state, row in compiled.items()}
+            for name in LIFECYCLE.events
+        }  # event type -> state -> entry: the hot loop's lookup
         self._last_line: dict[str, int] = {}
         self._stopped_line: dict[str, int] = {}
         self._collected_line: dict[str, int] = {}
@@ -208,7 +212,7 @@ class Replay:
         before, outcome, old_pid = None, None, None
         if old is not None:
             before, old_pid = self.state(old), old.pid
-            outcome = self._outcome(before, "AgentCreated", old, event)
+            outcome = self._outcome(before, ev.AgentCreated, old, event)
             self._share(old, add=False)
             self._transition_rules(line, old, event, before, outcome, name=event.name)
         if event.kind == "Fork" and event.bound_thread_id is None:
@@ -229,7 +233,7 @@ class Replay:
             self._unknown_agent(line, event)
             return
         before = self.state(record)
-        outcome = self._outcome(before, type(event).__name__, record, event)
+        outcome = self._outcome(before, type(event), record, event)
         if outcome.rules:
             self._transition_rules(line, record, event, before, outcome)
         self._last_line[record.id] = line
@@ -237,7 +241,7 @@ class Replay:
 
     def _took(self, line: int, agent_id: str, outcome: Outcome) -> None:
         """Count the table outcome (and keep the step when asked to)."""
-        self._taken[outcome] = self._taken.get(outcome, 0) + 1
+        self._taken[outcome] += 1
         if self.steps is not None:
             self.steps.setdefault(agent_id, []).append((line, outcome.transition))
 
@@ -253,7 +257,7 @@ class Replay:
             return
         kind = type(event)
         before = self.state(record)
-        outcome = self._outcome(before, kind.__name__, record, event)
+        outcome = self._outcome(before, kind, record, event)
         if outcome.rules:
             self._transition_rules(line, record, event, before, outcome)
         old_pid = record.pid
@@ -304,14 +308,17 @@ class Replay:
         if target is None:
             return
         before, old_pid = self.state(target), target.pid
-        outcome = self._outcome(before, "AgentSessionNotFound", target, event)
+        outcome = self._outcome(before, ev.AgentSessionNotFound, target, event)
         self._apply(index, event)
         self._track_pid(target.id, old_pid, target.pid)
         self._entered(line, target, event, before, outcome)
 
     def _channel_renamed(self, line: int, event: ev.ChannelRenamed) -> None:
         index = self.index
-        moved = index.by_channel.get(event.old_name, []) if event.old_name != event.new_name else []
+        # The projection sets the channel of every record listed under the old name, even
+        # when the name does not change (a record re-created elsewhere may still be listed).
+        listed = list(index.by_channel.get(event.old_name, ()))
+        moved = listed if event.old_name != event.new_name else []
         resident = [
             i for i in self._running("channel", event.new_name)
             if i not in moved and index.by_id[i].kind == "Lead"
@@ -325,11 +332,11 @@ class Replay:
                           f"ChannelRenamed moves this running Lead into {event.new_name}, where "
                           f"{', '.join(map(self._who, resident))} is already running",
                           related=tuple(resident))  # fmt: skip
-        for agent_id in moved:
+        for agent_id in listed:
             if (record := index.by_id.get(agent_id)) is not None:
                 self._share(record, add=False, fields=("channel",))
         self._apply(index, event)
-        for agent_id in moved:
+        for agent_id in listed:
             if (record := index.by_id.get(agent_id)) is not None:
                 self._share(record, add=True, fields=("channel",))
 
@@ -342,8 +349,10 @@ class Replay:
 
     # --- rules around one event -------------------------------------------------------
 
-    def _outcome(self, state: str, event_name: str, record: AgentRecord, event: Any) -> Outcome:
-        entry = self._table[state][event_name]
+    def _outcome(
+        self, state: str, kind: type[ev.Event], record: AgentRecord, event: Any
+    ) -> Outcome:
+        entry = self._entries[kind][state]
         if not entry.facts:  # most pairs: no guard fact matters
             return entry.outcomes[()]
         running = self.index.running
@@ -437,39 +446,46 @@ class Replay:
                       related=(other,))  # fmt: skip
 
     def _check_duplicates(self, line: int, record: AgentRecord, before: str) -> None:
-        by_id, running = self.index.by_id, self.index.running
-
-        def others(field: str, value: str | None, kind: str | None = None) -> list[str]:
-            sharing = self._sharing.get((field, value))
-            if sharing is None or len(sharing) < 2 or running.isdisjoint(sharing - {record.id}):
-                return []  # the usual case, made cheap: nobody else running has this value
-            ids = (sharing & running) - {record.id}
-            return sorted(i for i in ids if kind is None or by_id[i].kind == kind)
-
+        others = self._others_running
         reported: set[str] = set()
         # One finding per other Worker on the task, but one per event for a Lead's channel:
         # rules.md says "one finding per other record" for the first only.
         if record.kind == "Worker" and record.task_id is not None:
-            for other in others("task_id", record.task_id, "Worker"):
+            for other in others(record, "task_id", record.task_id, "Worker"):
                 reported.add(other)
                 self._add("duplicate-running-worker-task", line, record.id, record.name,
                           f"a second Worker is running for task {record.task_id}: "
                           f"{self._who(other)} is running too", related=(other,),
                           before=before)  # fmt: skip
         if record.kind == "Lead" and record.channel is not None:
-            leads = others("channel", record.channel, "Lead")
+            leads = others(record, "channel", record.channel, "Lead")
             if leads:
                 reported.update(leads)
                 self._add("duplicate-running-lead-channel", line, record.id, record.name,
                           f"a second Lead is running in channel {record.channel}: "
                           f"{', '.join(map(self._who, leads))} is running too",
                           related=tuple(leads), before=before)  # fmt: skip
-        same_name = [i for i in others("name", record.name) if i not in reported]
+        same_name = [i for i in others(record, "name", record.name) if i not in reported]
         if same_name:
             self._add("duplicate-running-name", line, record.id, record.name,
                       f"{len(same_name)} other running record{'s' if len(same_name) > 1 else ''} "
                       f"named {record.name}: {', '.join(map(short_id, same_name))}",
                       related=tuple(same_name), before=before)  # fmt: skip
+
+    def _others_running(
+        self, record: AgentRecord, field: str, value: str | None, kind: str | None = None
+    ) -> list[str]:
+        """Ids of the other running records (of ``kind``) whose ``field`` is ``value``."""
+        sharing = self._sharing.get((field, value))
+        if sharing is None or len(sharing) < 2:
+            return []  # the usual case, made cheap: nobody else has this value
+        running = self.index.running
+        if len(running.intersection(sharing)) < 2:
+            return []  # nor is anybody else with it running
+        by_id = self.index.by_id
+        return sorted(
+            i for i in sharing & running if i != record.id and (kind is None or by_id[i].kind == kind)
+        )
 
     def _check_index_clobber(self, line: int, record: AgentRecord) -> None:
         index = self.index

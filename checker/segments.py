@@ -15,7 +15,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
-from itertools import islice, pairwise
+from itertools import compress, islice, pairwise
 from typing import BinaryIO
 
 import msgspec
@@ -28,7 +28,7 @@ from checker.reader import LogReader, Malformed
 MIN_SPLIT, SEGMENT = 16 << 20, 8 << 20
 
 #: The parent's share of the reading, over the number of jobs: it also replays everything.
-HEAD_SHARE = 0.2
+HEAD_SHARE = 0.0
 
 _NAMES = tuple(EVENT_TYPES)
 _INDEX = {cls: number for number, cls in enumerate(EVENT_TYPES.values())}
@@ -99,16 +99,17 @@ def read_segment(
     """Validate ``path[start:end]`` (a worker's job) and pack the wanted events."""
     with open(path, "rb") as log:
         reader = LogReader(_Range(log, start, end), wanted, exact=exact)
-        found = list(reader)
-    batch = _Batch()
-    for _, event in found:
-        getattr(batch, type(event).__name__).append(event)
+        numbers, events = zip(*found) if (found := list(reader)) else ((), ())
+    kinds = bytes(map(_INDEX.__getitem__, map(type, events)))
+    batch = _Batch(**{
+        _NAMES[kind]: list(compress(events, map(kind.__eq__, kinds))) for kind in set(kinds)
+    })  # fmt: skip
     return Segment(
         lines=reader.lines,
         read=reader.events,
         malformed=reader.malformed,
-        kinds=bytes(_INDEX[type(event)] for _, event in found),
-        numbers=array("Q", (line for line, _ in found)).tobytes(),
+        kinds=kinds,
+        numbers=array("Q", numbers).tobytes(),
         events=msgspec.msgpack.encode(batch),
     )
 
@@ -119,8 +120,7 @@ def unpack(segment: Segment, offset: int) -> Iterator[tuple[int, Event]]:
     lists = [iter(getattr(batch, name)) for name in _NAMES]
     numbers = array("Q")
     numbers.frombytes(segment.numbers)
-    for line, kind in zip(numbers, segment.kinds, strict=True):
-        yield offset + line, next(lists[kind])
+    return zip(map(offset.__add__, numbers), map(next, map(lists.__getitem__, segment.kinds)))
 
 
 def _yield_to_parent() -> None:

@@ -177,6 +177,17 @@ class TestRuleDetails:
         findings = [f for f in replay(lines) if f.line == 5]
         assert [("duplicate-running-lead-channel", A)] == [(f.rule, f.agent_id) for f in findings]
 
+    def test_rename_to_the_same_name_gives_back_a_stale_listing_its_channel(self) -> None:
+        """A Lead re-created with no channel stays listed under its old one; a rename of that
+        channel to itself sets its channel again (found by Hypothesis against the oracle)."""
+        lines = [created(A, "a", "Lead", channel="backend"), started(A),
+                 created(A, "a", "Lead", channel=None),
+                 created(B, "b", "Lead", channel="backend"), started(B),
+                 line("ChannelRenamed", old_name="backend", new_name="backend"),
+                 stopped(A), started(A, pid=77)]  # fmt: skip
+        findings = [f for f in replay(lines) if f.line == 8]
+        assert [("duplicate-running-lead-channel", A)] == [(f.rule, f.agent_id) for f in findings]
+
     def test_misattribution_records_the_failed_session(self) -> None:
         """The running candidate, not by_name's record, is the one whose session failed."""
         lines = [created(A), started(A, session="s-a"), created(B), started(B, session="s-b"),
