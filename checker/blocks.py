@@ -20,8 +20,8 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, compress, repeat
-from typing import Any
 from operator import attrgetter, is_, methodcaller
+from typing import Any, TypeVar, cast
 
 import msgspec
 from msgspec.structs import astuple
@@ -36,6 +36,7 @@ from checker.lines import (
     decode_line,
 )
 
+_E = TypeVar("_E", bound=Event)
 _UNSET = msgspec.UNSET
 _message = attrgetter(MessagePosted.__name__)
 _count_unset = methodcaller("count", _UNSET)
@@ -49,7 +50,9 @@ def _array_decoder(variants: frozenset[str]) -> Callable[[bytearray], list[Any]]
     if len(variants) == len(EVENT_TYPES):
         envelope = Envelope
     else:
-        fields = [(name, EVENT_TYPES[name] | msgspec.UnsetType, _UNSET) for name in sorted(variants)]
+        fields = [
+            (name, EVENT_TYPES[name] | msgspec.UnsetType, _UNSET) for name in sorted(variants)
+        ]
         envelope = msgspec.defstruct(
             f"Envelope{len(fields)}", fields, forbid_unknown_fields=True, gc=False
         )
@@ -157,11 +160,11 @@ def _fast(frame: bytearray, first: int, wanted: Container[type[Event]]) -> Block
     return Block(lines=len(envelopes), events=len(envelopes), wanted=list(numbered))
 
 
-def _of_kind(kind: type[Event], events: list[Event], types: list[type]) -> Iterator[Event]:
-    return compress(events, map(is_, types, repeat(kind)))
+def _of_kind(kind: type[_E], events: list[Event], types: list[type]) -> Iterator[_E]:
+    return cast("Iterator[_E]", compress(events, map(is_, types, repeat(kind))))
 
 
-def _alias_ok(event: Event) -> bool:
+def _alias_ok(event: PrOpened) -> bool:
     try:
         check_author_alias(event)
     except LineError:

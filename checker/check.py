@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from checker.findings import Finding
 from checker.progress import Progress, stderr_bar
+from checker.reader import mapped
 from checker.replay import DEFAULT_SEMANTICS, Replay
 from checker.segments import cuts
 from checker.store import InputError, Source, locate, read_snapshot, reason
@@ -96,11 +97,10 @@ def replay_source(
                     shown = bar if progress else None
                     at = cuts(log, size, jobs)
                     if len(at) > 2:
-                        replay.read_segments(
-                            source.log, log, at, jobs=jobs, exact=exact, progress=shown
-                        )
+                        replay.read_segments(source.log, at, jobs=jobs, exact=exact, progress=shown)
                     else:
-                        replay.read(log, exact=exact, progress=shown)
+                        with mapped(log) as whole:
+                            replay.read(whole, exact=exact, progress=shown)
         except OSError as error:
             raise InputError(f"{source.log}: {reason(error)}") from None
     return replay

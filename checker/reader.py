@@ -6,24 +6,52 @@ first malformed line ends the stream, as the daemon's recovery does (rules.md §
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from checker.blocks import CLOSE, framed, read_block
 from checker.events import EVENT_TYPES, Event
 from checker.lines import LineError, decode_line
 
-__all__ = ["LineError", "LogReader", "Malformed", "decode_line"]
+__all__ = ["LineError", "LogReader", "Malformed", "Span", "decode_line", "mapped"]
 
 #: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
 BLOCK_SIZE = 1 << 16
 
 
+@runtime_checkable
 class Readable(Protocol):
-    """Anything read like a binary file: an open log, or a byte range of one."""
+    """Anything read like a binary file."""
 
     def read(self, size: int, /) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The bytes ``[start, end)`` of a memory-mapped log: each is copied once, straight into
+    its block, where a file read copies it twice."""
+
+    mapping: mmap.mmap
+    start: int
+    end: int
+
+
+@contextmanager
+def mapped(log: BinaryIO, start: int = 0, end: int | None = None) -> Iterator[Span | BinaryIO]:
+    """``log[start:end]`` memory-mapped, read-only; the file itself if it cannot be mapped
+    (an empty file, a pipe, a stream that is no file), when ``start`` must be 0."""
+    try:
+        mapping = mmap.mmap(log.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        if start:
+            raise
+        yield log
+        return
+    with mapping:
+        yield Span(mapping, start, len(mapping) if end is None else end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +66,9 @@ class Malformed:
 class LogReader:
     """Iterate ``(line_number, event)`` over a log; stop at the first malformed line.
 
-    ``source`` is a binary file or an iterable of lines. Only events whose type is in
-    ``wanted`` are yielded (all by default), but every line is validated. ``exact`` reads
-    line by line with every serde rule (see :mod:`checker.blocks` for what it adds).
+    ``source`` is a :class:`Span`, a binary file or an iterable of lines. Only events whose
+    type is in ``wanted`` are yielded (all by default), but every line is validated.
+    ``exact`` reads line by line with every serde rule (see :mod:`checker.blocks`).
     ``progress`` is called with the number of bytes read after each block. After
     iteration, :attr:`malformed` holds the bad line (or ``None``), :attr:`events` the
     number of events read and :attr:`lines` the physical lines read (when no line is bad).
@@ -48,7 +76,7 @@ class LogReader:
 
     def __init__(
         self,
-        source: Readable | Iterable[bytes],
+        source: Span | Readable | Iterable[bytes],
         wanted: Collection[type[Event]] | None = None,
         *,
         exact: bool = False,
@@ -80,10 +108,13 @@ class LogReader:
                 self._progress(done)
 
 
-def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytearray]:
-    """Whole lines, about :data:`BLOCK_SIZE` bytes at a time, :func:`framed` with one copy
-    of the file's bytes (and in linear time, however long a line is)."""
-    if not hasattr(source, "read"):
+def _blocks(source: Span | Readable | Iterable[bytes]) -> Iterator[bytearray]:
+    """Whole lines, about :data:`BLOCK_SIZE` bytes at a time, :func:`framed` (in linear time,
+    however long a line is)."""
+    if isinstance(source, Span):
+        yield from _span_blocks(source)
+        return
+    if not isinstance(source, Readable):
         yield from _joined(source)
         return
     frame = bytearray(b"[")
@@ -99,6 +130,26 @@ def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytearray]:
         frame[end] = CLOSE
         yield frame
         frame = bytearray(b"[") + rest
+    if len(frame) > 1:
+        frame.append(CLOSE)
+        yield frame
+
+
+def _span_blocks(span: Span) -> Iterator[bytearray]:
+    mapping, start, end = span.mapping, span.start, span.end
+    frame = bytearray(b"[")
+    while start < end:
+        stop = min(start + BLOCK_SIZE, end)
+        cut = mapping.rfind(b"\n", start, stop)
+        with memoryview(mapping) as view:  # released at once: the mapping can then close
+            frame += view[start : stop if cut < 0 else cut]
+        if cut < 0:
+            start = stop
+            continue
+        frame.append(CLOSE)
+        yield frame
+        frame = bytearray(b"[")
+        start = cut + 1
     if len(frame) > 1:
         frame.append(CLOSE)
         yield frame

@@ -18,7 +18,7 @@ from checker.explanations import History, explain
 from checker.findings import Finding, short_id
 from checker.messages import Context, transition_message
 from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
-from checker.reader import LogReader, Malformed
+from checker.reader import LogReader, Malformed, Span
 from checker.segments import read_parallel
 from spec import LIFECYCLE
 from spec.lifecycle import LIMBO, STOPPED
@@ -113,12 +113,12 @@ class Replay:
 
     def read(
         self,
-        source: BinaryIO | Iterable[bytes],
+        source: Span | BinaryIO | Iterable[bytes],
         *,
         exact: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        """Replay a log (a binary file or its lines) up to its first malformed line.
+        """Replay a log (mapped, a binary file or its lines) up to its first malformed line.
 
         Every line is validated, but only the events some rule looks at are decoded into
         the replay; ``exact`` and ``progress`` are passed to :class:`LogReader`.
@@ -130,7 +130,6 @@ class Replay:
     def read_segments(
         self,
         path: str,
-        log: BinaryIO,
         cuts: list[int],
         *,
         jobs: int,
@@ -140,9 +139,7 @@ class Replay:
         """Like :meth:`read`, validating the segments between ``cuts`` in ``jobs`` processes."""
         wanted = frozenset(self._handlers)
         self._read(
-            *read_parallel(
-                path, log, cuts, wanted, self.run, jobs=jobs, exact=exact, progress=progress
-            )
+            *read_parallel(path, cuts, wanted, self.run, jobs=jobs, exact=exact, progress=progress)
         )
 
     def _read(self, events: int, malformed: Malformed | None) -> None:
@@ -484,7 +481,9 @@ class Replay:
             return []  # nor is anybody else with it running
         by_id = self.index.by_id
         return sorted(
-            i for i in sharing & running if i != record.id and (kind is None or by_id[i].kind == kind)
+            i
+            for i in sharing & running
+            if i != record.id and (kind is None or by_id[i].kind == kind)
         )
 
     def _check_index_clobber(self, line: int, record: AgentRecord) -> None:

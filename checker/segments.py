@@ -1,10 +1,9 @@
 """Reading one big log with several processes: validation in parallel, replay in order.
 
-The file is cut at line ends into segments. Worker processes validate every segment but
-the first and send back the events the replay wants, packed with msgspec (one typed list
-per variant, plus their order and line numbers); the parent validates and replays the
-first segment meanwhile, then replays the others in order. The result is the serial one:
-the same events, line numbers, first malformed line and ``dropped`` count.
+The file is cut at line ends into segments. Worker processes validate them and send back
+the events the replay wants, packed with msgspec (one typed list per variant, plus their
+order and line numbers); the parent replays them in order as they come. The result is the
+serial one: the same events, line numbers, first malformed line and ``dropped`` count.
 """
 
 from __future__ import annotations
@@ -15,20 +14,18 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
-from itertools import compress, islice, pairwise
+from itertools import compress, islice, pairwise, repeat
+from operator import is_
 from typing import BinaryIO
 
 import msgspec
 
 from checker.events import EVENT_TYPES, Event
-from checker.reader import LogReader, Malformed
+from checker.reader import LogReader, Malformed, mapped
 
 #: Smallest log worth splitting, and the size of the workers' segments: small enough that
 #: the parent replays one while the workers read the next.
 MIN_SPLIT, SEGMENT = 16 << 20, 8 << 20
-
-#: The parent's share of the reading, over the number of jobs: it also replays everything.
-HEAD_SHARE = 0.0
 
 _NAMES = tuple(EVENT_TYPES)
 _INDEX = {cls: number for number, cls in enumerate(EVENT_TYPES.values())}
@@ -63,15 +60,13 @@ class Segment:
 def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
     """Byte offsets that cut ``log`` into segments, each just after a newline.
 
-    With one job, or a small log, that is one segment. Otherwise the parent's head segment
-    is ``HEAD_SHARE / jobs`` of the log, and the rest is cut every :data:`SEGMENT` bytes
-    for ``jobs`` workers.
+    With one job, or a small log, that is one segment; otherwise one every :data:`SEGMENT`
+    bytes.
     """
     if jobs < 2 or size < MIN_SPLIT:
         return [0, size]
-    guesses = range(int(size * HEAD_SHARE / jobs), size, SEGMENT)
     offsets = [0]
-    for guess in guesses:
+    for guess in range(SEGMENT, size, SEGMENT):
         log.seek(guess)
         log.readline()  # to the end of the line the guess fell in
         if offsets[-1] < log.tell() < size:
@@ -80,29 +75,17 @@ def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
     return [*offsets, size]
 
 
-class _Range:
-    """The bytes ``[start, end)`` of a file, read like a file."""
-
-    def __init__(self, log: BinaryIO, start: int, end: int) -> None:
-        log.seek(start)
-        self._log, self._left = log, end - start
-
-    def read(self, size: int) -> bytes:
-        data = self._log.read(min(size, self._left))
-        self._left -= len(data)
-        return data
-
-
 def read_segment(
     path: str, start: int, end: int, wanted: Collection[type[Event]], exact: bool
 ) -> Segment:
     """Validate ``path[start:end]`` (a worker's job) and pack the wanted events."""
-    with open(path, "rb") as log:
-        reader = LogReader(_Range(log, start, end), wanted, exact=exact)
-        numbers, events = zip(*found) if (found := list(reader)) else ((), ())
-    kinds = bytes(map(_INDEX.__getitem__, map(type, events)))
+    with open(path, "rb") as log, mapped(log, start, end) as span:
+        reader = LogReader(span, wanted, exact=exact)
+        numbers, events = zip(*found, strict=True) if (found := list(reader)) else ((), ())
+    types = list(map(type, events))
+    kinds = bytes(map(_INDEX.__getitem__, types))
     batch = _Batch(**{
-        _NAMES[kind]: list(compress(events, map(kind.__eq__, kinds))) for kind in set(kinds)
+        kind.__name__: list(compress(events, map(is_, types, repeat(kind)))) for kind in set(types)
     })  # fmt: skip
     return Segment(
         lines=reader.lines,
@@ -120,7 +103,8 @@ def unpack(segment: Segment, offset: int) -> Iterator[tuple[int, Event]]:
     lists = [iter(getattr(batch, name)) for name in _NAMES]
     numbers = array("Q")
     numbers.frombytes(segment.numbers)
-    return zip(map(offset.__add__, numbers), map(next, map(lists.__getitem__, segment.kinds)))
+    events = map(next, map(lists.__getitem__, segment.kinds))
+    return zip(map(offset.__add__, numbers), events, strict=True)
 
 
 def _yield_to_parent() -> None:
@@ -131,7 +115,6 @@ def _yield_to_parent() -> None:
 
 def read_parallel(
     path: str,
-    log: BinaryIO,
     cuts_at: list[int],
     wanted: Collection[type[Event]],
     replay: Callable[[Iterator[tuple[int, Event]]], None],
@@ -140,7 +123,8 @@ def read_parallel(
     exact: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, Malformed | None]:
-    """Replay ``log`` cut at ``cuts_at``; return the events read and the first bad line.
+    """Replay the log at ``path`` cut at ``cuts_at``; return the events read and the first
+    bad line.
 
     At most two segments per worker are in flight, so memory does not grow with the log.
     ``progress`` is called with the bytes replayed so far.
@@ -148,24 +132,22 @@ def read_parallel(
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing import get_context
 
-    head, *rest = pairwise(cuts_at)
+    segments = list(pairwise(cuts_at))
     # fork is cheap and safe here (no threads); elsewhere workers re-import lifecheck.
     context = get_context("fork" if sys.platform == "linux" else "spawn")
-    workers = min(len(rest), jobs)
+    workers = min(len(segments), jobs)
     initializer = _yield_to_parent if hasattr(os, "nice") else None
     with ProcessPoolExecutor(workers, context, initializer) as pool:
         pending: deque[Future[Segment]] = deque()
-        ahead = iter(rest)
+        ahead = iter(segments)
 
         def submit(count: int) -> None:
             for start, end in islice(ahead, count):
                 pending.append(pool.submit(read_segment, path, start, end, wanted, exact))
 
         submit(2 * workers)
-        reader = LogReader(_Range(log, *head), wanted, exact=exact, progress=progress)
-        replay(iter(reader))
-        events, offset, malformed = reader.events, reader.lines, reader.malformed
-        for end in cuts_at[2:]:
+        events, offset, malformed = 0, 0, None  # type: tuple[int, int, Malformed | None]
+        for end in cuts_at[1:]:
             segment = pending.popleft().result()
             submit(1)
             if malformed is not None:  # replay has stopped there: the rest is dropped

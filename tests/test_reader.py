@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker import events as ev
+from checker.blocks import _Envelopes
 from checker.events import EVENT_TYPES
-from checker.reader import LineError, LogReader, Malformed, decode_line
+from checker.reader import LineError, LogReader, Malformed, decode_line, mapped
 
 AID = "0b1f6c2e-5d4a-4c1e-9a7b-3e2f1d0c9b8a"
 SID = "7c9e2a41-1f3b-4d8e-b2a6-5e0f9c3d7a12"
@@ -969,6 +971,16 @@ def _outcome(data: bytes, wanted: frozenset[type] | None, *, exact: bool) -> tup
     return list(reader), reader.malformed, reader.events
 
 
+def _mapped_outcome(data: bytes, wanted: frozenset[type] | None) -> tuple[object, ...]:
+    """The fast reader on the log written to a file and memory-mapped, as `check` reads it."""
+    with tempfile.TemporaryFile() as file:
+        file.write(data)
+        file.seek(0)
+        with mapped(file) as source:
+            reader = LogReader(source, wanted)
+            return list(reader), reader.malformed, reader.events
+
+
 @given(
     lines=st.lists(
         st.one_of(st.sampled_from(_GOOD), st.sampled_from(_BAD), st.sampled_from(_BLANK)),
@@ -987,11 +999,15 @@ def test_blocks_read_what_the_exact_reader_reads(
     wanted: frozenset[type] | None,
 ) -> None:
     """Any mix of good, malformed and blank lines, cut into blocks of any size, is read
-    exactly as the line-by-line reader reads it: same events, lines, reason and count."""
+    exactly as the line-by-line reader reads it: same events, lines, reason and count, from
+    a stream or a mapped file, whatever variants the envelope has learnt."""
     data = ending.join(lines) + (ending if final_newline and lines else b"")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("checker.reader.BLOCK_SIZE", block_size)
-        assert _outcome(data, wanted, exact=False) == _outcome(data, wanted, exact=True)
+        patch.setattr("checker.blocks._ENVELOPES", _Envelopes())
+        exact = _outcome(data, wanted, exact=True)
+        assert exact == _outcome(data, wanted, exact=False)
+        assert exact == _mapped_outcome(data, wanted)
 
 
 @pytest.mark.parametrize(

@@ -48,9 +48,9 @@ def lifecycle_machine(semantics: str) -> type[RuleBasedStateMachine]:
         def allowed(self, agent: str, event: str, **fields: object) -> bool:
             """The spec allows ``event`` in the record's state (no transition rule)."""
             record = self.replay.index.by_id[agent]
-            variant = json.dumps({event: {"id": agent, **fields}}).encode()
+            decoded = decode_line(json.dumps({event: {"id": agent, **fields}}).encode())
             outcome = self.replay._outcome(
-                self.replay.state(record), event, record, decode_line(variant)
+                self.replay.state(record), type(decoded), record, decoded
             )
             return not outcome.rules
 
