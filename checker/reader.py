@@ -137,22 +137,37 @@ def _blocks(source: Span | Readable | Iterable[bytes]) -> Iterator[bytearray]:
 
 def _span_blocks(span: Span) -> Iterator[bytearray]:
     mapping, start, end = span.mapping, span.start, span.end
+    released = start - start % mmap.PAGESIZE
     frame = bytearray(b"[")
     while start < end:
         stop = min(start + BLOCK_SIZE, end)
         cut = mapping.rfind(b"\n", start, stop)
         with memoryview(mapping) as view:  # released at once: the mapping can then close
             frame += view[start : stop if cut < 0 else cut]
-        if cut < 0:
-            start = stop
-            continue
-        frame.append(CLOSE)
-        yield frame
-        frame = bytearray(b"[")
-        start = cut + 1
+        start = stop if cut < 0 else cut + 1
+        if start - released >= _RELEASE:
+            released = _release(mapping, released, start)
+        if cut >= 0:
+            frame.append(CLOSE)
+            yield frame
+            frame = bytearray(b"[")
     if len(frame) > 1:
         frame.append(CLOSE)
         yield frame
+
+
+#: Bytes of a mapping read between two releases of its pages.
+_RELEASE = 8 << 20
+
+
+def _release(mapping: mmap.mmap, start: int, end: int) -> int:
+    """Drop the pages of ``mapping[start:end]`` (read already) from this process's memory, so
+    that its resident size does not grow with the log: the kernel keeps them in its page
+    cache. ``start`` is page-aligned; returns where the next release starts."""
+    end -= end % mmap.PAGESIZE
+    if end > start and hasattr(mmap, "MADV_DONTNEED"):  # Windows has no madvise
+        mapping.madvise(mmap.MADV_DONTNEED, start, end - start)
+    return max(start, end)
 
 
 def _joined(lines: Iterable[bytes]) -> Iterator[bytearray]:
