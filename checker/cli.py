@@ -16,7 +16,6 @@ import msgspec
 
 from checker.check import InputReport, check_path, replay_source
 from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, write_all
-from checker.fleet import generate as generate_log
 from checker.replay import DEFAULT_SEMANTICS
 from checker.report import EXPLAINED, render_coverage, render_facts, render_text, to_json
 from checker.rules import RULES, Severity
@@ -457,6 +456,8 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
     Without --faults the log breaks no rule of --semantics; with it, --expect lists each
     injected fault as {"line", "rule"}: exactly the findings lifecheck gives.
     """
+    from checker.fleet import generate as generate_log  # only this command needs it
+
     log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
     _write(log.text(), target)
     if expect is not None:

@@ -13,6 +13,7 @@ import sys
 from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import compress, islice, pairwise, repeat
 from operator import is_
@@ -23,9 +24,15 @@ import msgspec
 from checker.events import EVENT_TYPES, Event
 from checker.reader import LogReader, Malformed, mapped
 
-#: Smallest log worth splitting, and the size of the workers' segments: small enough that
-#: the parent replays one while the workers read the next.
-MIN_SPLIT, SEGMENT = 16 << 20, 8 << 20
+#: Smallest log worth splitting, and the largest segment. A log is cut into about eight
+#: segments per job, between a quarter of that and this size: each segment costs a few
+#: milliseconds of hand-over, and the last one is replayed while the workers are idle.
+MIN_SPLIT, SEGMENT = 16 << 20, 32 << 20
+
+#: Segments per worker in flight: enough that a worker never waits for the parent to take a
+#: result (the parent replays in order, so one slow segment holds up those after it), few
+#: enough that memory does not grow with the log (a result is about 1 MB).
+AHEAD = 4
 
 _NAMES = tuple(EVENT_TYPES)
 _INDEX = {cls: number for number, cls in enumerate(EVENT_TYPES.values())}
@@ -60,13 +67,13 @@ class Segment:
 def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
     """Byte offsets that cut ``log`` into segments, each just after a newline.
 
-    With one job, or a small log, that is one segment; otherwise one every :data:`SEGMENT`
-    bytes.
+    With one job, or a small log, that is one segment; otherwise see :data:`SEGMENT`.
     """
     if jobs < 2 or size < MIN_SPLIT:
         return [0, size]
+    step = max(min(SEGMENT, size // (8 * jobs)), SEGMENT // 4, 1)
     offsets = [0]
-    for guess in range(SEGMENT, size, SEGMENT):
+    for guess in range(step, size, step):
         log.seek(guess)
         log.readline()  # to the end of the line the guess fell in
         if offsets[-1] < log.tell() < size:
@@ -113,6 +120,22 @@ def _yield_to_parent() -> None:
     os.nice(5)
 
 
+@contextmanager
+def _quick_handover() -> Iterator[None]:
+    """Let the pool's result thread take the GIL from the replay within 0.1 ms, not 5.
+
+    A result (about 1 MB) comes through a pipe 64 KB at a time, and the thread that reads
+    it needs the GIL after each read: at the default switch interval a worker waited up to
+    40 ms for its result to be taken before it could start on the next segment.
+    """
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def read_parallel(
     path: str,
     cuts_at: list[int],
@@ -126,7 +149,7 @@ def read_parallel(
     """Replay the log at ``path`` cut at ``cuts_at``; return the events read and the first
     bad line.
 
-    At most two segments per worker are in flight, so memory does not grow with the log.
+    At most :data:`AHEAD` segments per worker are in flight, so memory does not grow with the log.
     ``progress`` is called with the bytes replayed so far.
     """
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -137,7 +160,7 @@ def read_parallel(
     context = get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(len(segments), jobs)
     initializer = _yield_to_parent if hasattr(os, "nice") else None
-    with ProcessPoolExecutor(workers, context, initializer) as pool:
+    with ProcessPoolExecutor(workers, context, initializer) as pool, _quick_handover():
         pending: deque[Future[Segment]] = deque()
         ahead = iter(segments)
 
@@ -145,7 +168,7 @@ def read_parallel(
             for start, end in islice(ahead, count):
                 pending.append(pool.submit(read_segment, path, start, end, wanted, exact))
 
-        submit(2 * workers)
+        submit(AHEAD * workers)
         events, offset, malformed = 0, 0, None  # type: tuple[int, int, Malformed | None]
         for end in cuts_at[1:]:
             segment = pending.popleft().result()
