@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from itertools import compress, islice, pairwise, repeat
+from itertools import chain, compress, islice, pairwise, repeat
 from operator import is_
 from typing import BinaryIO
 
@@ -67,13 +67,17 @@ class Segment:
 def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
     """Byte offsets that cut ``log`` into segments, each just after a newline.
 
-    With one job, or a small log, that is one segment; otherwise see :data:`SEGMENT`.
+    With one job, or a small log, that is one segment; otherwise see :data:`SEGMENT`. The
+    last ``jobs`` segments' worth is cut four times finer: the parent replays the final
+    segment alone, so a short one ends the run sooner.
     """
     if jobs < 2 or size < MIN_SPLIT:
         return [0, size]
     step = max(min(SEGMENT, size // (8 * jobs)), SEGMENT // 4, 1)
+    tail = max(size - jobs * step, step)
+    guesses = chain(range(step, tail, step), range(tail, size, max(step // 4, 1)))
     offsets = [0]
-    for guess in range(step, size, step):
+    for guess in guesses:
         log.seek(guess)
         log.readline()  # to the end of the line the guess fell in
         if offsets[-1] < log.tell() < size:
