@@ -62,8 +62,8 @@ def _array_decoder(variants: frozenset[str]) -> Callable[[bytearray], list[Any]]
 class _Envelopes:
     """Decodes a framed block into one envelope per line, with as few variants as can be.
 
-    msgspec fills every field of every line's envelope: one of all the variants costs a
-    third more to decode than one of the dozen a log uses. So the envelope starts with
+    msgspec fills every field of every line's envelope: one of all the variants costs about
+    40% more to decode than one of the dozen a log uses. So the envelope starts with
     ``MessagePosted`` alone; a block it cannot decode is decoded with every variant, and the
     variants found there join it. The result is the same; the log's variants are learnt in
     a few blocks (at most one per variant).

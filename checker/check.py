@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from checker.findings import Finding
 from checker.progress import Progress, stderr_bar
-from checker.reader import mapped
 from checker.replay import DEFAULT_SEMANTICS, Replay
 from checker.segments import cuts
 from checker.store import InputError, Source, locate, read_snapshot, reason
@@ -116,8 +115,7 @@ def replay_source(
                     if len(at) > 2:
                         replay.read_segments(source.log, at, jobs=jobs, exact=exact, progress=shown)
                     else:
-                        with mapped(log) as whole:
-                            replay.read(whole, exact=exact, progress=shown)
+                        replay.read(log, exact=exact, progress=shown)
         except OSError as error:
             raise InputError(f"{source.log}: {reason(error)}") from None
     return replay

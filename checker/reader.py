@@ -6,17 +6,15 @@ first malformed line ends the stream, as the daemon's recovery does (rules.md §
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from checker.blocks import CLOSE, framed, read_block
 from checker.events import EVENT_TYPES, Event
 from checker.lines import LineError, decode_line
 
-__all__ = ["LineError", "LogReader", "Malformed", "Span", "decode_line", "mapped"]
+__all__ = ["LineError", "LogReader", "Malformed", "decode_line"]
 
 #: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
 BLOCK_SIZE = 1 << 16
@@ -24,34 +22,9 @@ BLOCK_SIZE = 1 << 16
 
 @runtime_checkable
 class Readable(Protocol):
-    """Anything read like a binary file."""
+    """Anything read like a binary file: an open log, or a byte range of one."""
 
     def read(self, size: int, /) -> bytes: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """The bytes ``[start, end)`` of a memory-mapped log: each is copied once, straight into
-    its block, where a file read copies it twice."""
-
-    mapping: mmap.mmap
-    start: int
-    end: int
-
-
-@contextmanager
-def mapped(log: BinaryIO, start: int = 0, end: int | None = None) -> Iterator[Span | BinaryIO]:
-    """``log[start:end]`` memory-mapped, read-only; the file itself if it cannot be mapped
-    (an empty file, a pipe, a stream that is no file), when ``start`` must be 0."""
-    try:
-        mapping = mmap.mmap(log.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
-        if start:
-            raise
-        yield log
-        return
-    with mapping:
-        yield Span(mapping, start, len(mapping) if end is None else end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +39,9 @@ class Malformed:
 class LogReader:
     """Iterate ``(line_number, event)`` over a log; stop at the first malformed line.
 
-    ``source`` is a :class:`Span`, a binary file or an iterable of lines. Only events whose
-    type is in ``wanted`` are yielded (all by default), but every line is validated.
-    ``exact`` reads line by line with every serde rule (see :mod:`checker.blocks`).
+    ``source`` is a binary file or an iterable of lines. Only events whose type is in
+    ``wanted`` are yielded (all by default), but every line is validated. ``exact`` reads
+    line by line with every serde rule (see :mod:`checker.blocks` for what it adds).
     ``progress`` is called with the number of bytes read after each block. After
     iteration, :attr:`malformed` holds the bad line (or ``None``), :attr:`events` the
     number of events read and :attr:`lines` the physical lines read (when no line is bad).
@@ -76,7 +49,7 @@ class LogReader:
 
     def __init__(
         self,
-        source: Span | Readable | Iterable[bytes],
+        source: Readable | Iterable[bytes],
         wanted: Collection[type[Event]] | None = None,
         *,
         exact: bool = False,
@@ -108,12 +81,9 @@ class LogReader:
                 self._progress(done)
 
 
-def _blocks(source: Span | Readable | Iterable[bytes]) -> Iterator[bytearray]:
+def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytearray]:
     """Whole lines, about :data:`BLOCK_SIZE` bytes at a time, :func:`framed` (in linear time,
     however long a line is)."""
-    if isinstance(source, Span):
-        yield from _span_blocks(source)
-        return
     if not isinstance(source, Readable):
         yield from _joined(source)
         return
@@ -133,41 +103,6 @@ def _blocks(source: Span | Readable | Iterable[bytes]) -> Iterator[bytearray]:
     if len(frame) > 1:
         frame.append(CLOSE)
         yield frame
-
-
-def _span_blocks(span: Span) -> Iterator[bytearray]:
-    mapping, start, end = span.mapping, span.start, span.end
-    released = start - start % mmap.PAGESIZE
-    frame = bytearray(b"[")
-    while start < end:
-        stop = min(start + BLOCK_SIZE, end)
-        cut = mapping.rfind(b"\n", start, stop)
-        with memoryview(mapping) as view:  # released at once: the mapping can then close
-            frame += view[start : stop if cut < 0 else cut]
-        start = stop if cut < 0 else cut + 1
-        if start - released >= _RELEASE:
-            released = _release(mapping, released, start)
-        if cut >= 0:
-            frame.append(CLOSE)
-            yield frame
-            frame = bytearray(b"[")
-    if len(frame) > 1:
-        frame.append(CLOSE)
-        yield frame
-
-
-#: Bytes of a mapping read between two releases of its pages.
-_RELEASE = 8 << 20
-
-
-def _release(mapping: mmap.mmap, start: int, end: int) -> int:
-    """Drop the pages of ``mapping[start:end]`` (read already) from this process's memory, so
-    that its resident size does not grow with the log: the kernel keeps them in its page
-    cache. ``start`` is page-aligned; returns where the next release starts."""
-    end -= end % mmap.PAGESIZE
-    if end > start and hasattr(mmap, "MADV_DONTNEED"):  # Windows has no madvise
-        mapping.madvise(mmap.MADV_DONTNEED, start, end - start)
-    return max(start, end)
 
 
 def _joined(lines: Iterable[bytes]) -> Iterator[bytearray]:

@@ -18,7 +18,7 @@ from checker.explanations import History, explain
 from checker.findings import Finding, short_id
 from checker.messages import Context, transition_message
 from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
-from checker.reader import LogReader, Malformed, Span
+from checker.reader import LogReader, Malformed
 from checker.segments import read_parallel
 from spec import LIFECYCLE
 from spec.lifecycle import LIMBO, STOPPED
@@ -113,12 +113,12 @@ class Replay:
 
     def read(
         self,
-        source: Span | BinaryIO | Iterable[bytes],
+        source: BinaryIO | Iterable[bytes],
         *,
         exact: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        """Replay a log (mapped, a binary file or its lines) up to its first malformed line.
+        """Replay a log (a binary file or its lines) up to its first malformed line.
 
         Every line is validated, but only the events some rule looks at are decoded into
         the replay; ``exact`` and ``progress`` are passed to :class:`LogReader`.

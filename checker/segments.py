@@ -22,7 +22,7 @@ from typing import BinaryIO
 import msgspec
 
 from checker.events import EVENT_TYPES, Event
-from checker.reader import LogReader, Malformed, mapped
+from checker.reader import LogReader, Malformed
 
 #: Smallest log worth splitting, and the largest segment. A log is cut into about eight
 #: segments per job, between a quarter of that and this size: each segment costs a few
@@ -86,12 +86,25 @@ def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
     return [*offsets, size]
 
 
+class _Range:
+    """The bytes ``[start, end)`` of a file, read like a file."""
+
+    def __init__(self, log: BinaryIO, start: int, end: int) -> None:
+        log.seek(start)
+        self._log, self._left = log, end - start
+
+    def read(self, size: int) -> bytes:
+        data = self._log.read(min(size, self._left))
+        self._left -= len(data)
+        return data
+
+
 def read_segment(
     path: str, start: int, end: int, wanted: Collection[type[Event]], exact: bool
 ) -> Segment:
     """Validate ``path[start:end]`` (a worker's job) and pack the wanted events."""
-    with open(path, "rb") as log, mapped(log, start, end) as span:
-        reader = LogReader(span, wanted, exact=exact)
+    with open(path, "rb") as log:
+        reader = LogReader(_Range(log, start, end), wanted, exact=exact)
         numbers, events = zip(*found, strict=True) if (found := list(reader)) else ((), ())
     types = list(map(type, events))
     kinds = bytes(map(_INDEX.__getitem__, types))

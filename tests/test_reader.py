@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import mmap
-import tempfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +15,7 @@ from hypothesis import strategies as st
 from checker import events as ev
 from checker.blocks import _Envelopes
 from checker.events import EVENT_TYPES
-from checker.reader import LineError, LogReader, Malformed, decode_line, mapped
+from checker.reader import LineError, LogReader, Malformed, decode_line
 
 AID = "0b1f6c2e-5d4a-4c1e-9a7b-3e2f1d0c9b8a"
 SID = "7c9e2a41-1f3b-4d8e-b2a6-5e0f9c3d7a12"
@@ -972,16 +970,6 @@ def _outcome(data: bytes, wanted: frozenset[type] | None, *, exact: bool) -> tup
     return list(reader), reader.malformed, reader.events
 
 
-def _mapped_outcome(data: bytes, wanted: frozenset[type] | None) -> tuple[object, ...]:
-    """The fast reader on the log written to a file and memory-mapped, as `check` reads it."""
-    with tempfile.TemporaryFile() as file:
-        file.write(data)
-        file.seek(0)
-        with mapped(file) as source:
-            reader = LogReader(source, wanted)
-            return list(reader), reader.malformed, reader.events
-
-
 @given(
     lines=st.lists(
         st.one_of(st.sampled_from(_GOOD), st.sampled_from(_BAD), st.sampled_from(_BLANK)),
@@ -1000,16 +988,13 @@ def test_blocks_read_what_the_exact_reader_reads(
     wanted: frozenset[type] | None,
 ) -> None:
     """Any mix of good, malformed and blank lines, cut into blocks of any size, is read
-    exactly as the line-by-line reader reads it: same events, lines, reason and count, from
-    a stream or a mapped file, whatever variants the envelope has learnt."""
+    exactly as the line-by-line reader reads it: same events, lines, reason and count,
+    whatever variants the envelope has learnt."""
     data = ending.join(lines) + (ending if final_newline and lines else b"")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("checker.reader.BLOCK_SIZE", block_size)
         patch.setattr("checker.blocks._ENVELOPES", _Envelopes())
-        patch.setattr("checker.reader._RELEASE", block_size)  # pages dropped as it goes
-        exact = _outcome(data, wanted, exact=True)
-        assert exact == _outcome(data, wanted, exact=False)
-        assert exact == _mapped_outcome(data, wanted)
+        assert _outcome(data, wanted, exact=False) == _outcome(data, wanted, exact=True)
 
 
 @pytest.mark.parametrize(
@@ -1026,13 +1011,3 @@ def test_repeated_keys_need_the_exact_reader(line: bytes) -> None:
     line. The exact reader stops there; the fast one reads on."""
     assert _outcome(line, _NOT_MESSAGES, exact=True)[1] is not None
     assert _outcome(line, _NOT_MESSAGES, exact=False)[1] is None
-
-
-def test_a_mapped_log_read_pages_at_a_time_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dropping the pages already read (so that memory does not grow with the log) loses
-    nothing: hundreds of pages of lines, then a bad one, read as the exact reader reads."""
-    monkeypatch.setattr("checker.reader._RELEASE", 1)
-    monkeypatch.setattr("checker.reader.BLOCK_SIZE", 5000)
-    data = b"\n".join(_GOOD * 400 + [_BAD[0]] + _GOOD) + b"\n"
-    assert len(data) > 100 * mmap.PAGESIZE
-    assert _outcome(data, None, exact=True) == _mapped_outcome(data, None)
