@@ -476,15 +476,10 @@ class Replay:
         sharing = self._sharing.get((field, value))
         if sharing is None or len(sharing) < 2:
             return []  # the usual case, made cheap: nobody else has this value
-        running = self.index.running
-        if len(running.intersection(sharing)) < 2:
-            return []  # nor is anybody else with it running
+        others = sharing & self.index.running
+        others.discard(record.id)
         by_id = self.index.by_id
-        return sorted(
-            i
-            for i in sharing & running
-            if i != record.id and (kind is None or by_id[i].kind == kind)
-        )
+        return sorted(i for i in others if kind is None or by_id[i].kind == kind)
 
     def _check_index_clobber(self, line: int, record: AgentRecord) -> None:
         index = self.index
