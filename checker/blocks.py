@@ -2,9 +2,10 @@
 
 A block of whole lines comes *framed*: ``[`` first and its last newline made ``]``, so that
 one copy (each newline made ``,\n``) turns it into a JSON array with a line per element.
-A blank line or two values on one line fail the block (or give more elements than lines). Each
-line decodes into an envelope with one optional field per variant. Only the lines other
-than ``MessagePosted`` (a fifth of a log) are then looked at: exactly one variant, the
+A blank line or two values on one line fail the block (or give more elements than lines).
+Each line decodes into an envelope with one optional field per variant (per variant the
+log has used so far: see :class:`_Envelopes`). Only the lines other than
+``MessagePosted`` (a fifth of a log) are then looked at: exactly one variant, the
 ``PrOpened`` alias, and no 0 in an unsigned field (which might have been written ``-0``).
 Any doubt sends the block to the exact line-by-line decoder, which also says why the
 first bad line is bad.
