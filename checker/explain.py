@@ -9,7 +9,7 @@ with the findings about the agent at that line.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,64 +49,92 @@ class Timeline:
     final: list[Finding] = field(default_factory=list)
 
 
-def explain(replay: Replay, events: Iterable[tuple[int, ev.Event]], agent: str) -> Timeline:
-    """Replay ``events`` (on ``replay``'s initial state) and keep the steps about ``agent``."""
-    timeline = Timeline(agent)
+def explain(
+    replay: Replay, events: Iterable[tuple[int, ev.Event]], agents: Sequence[str]
+) -> list[Timeline]:
+    """Replay ``events`` (on ``replay``'s initial state) once, and keep the steps about each
+    of ``agents``: one timeline per agent, in order."""
+    timelines = [Timeline(agent) for agent in agents]
     by_id = replay.index.by_id
-    for record in by_id.values():  # a store's snapshot: where the agent starts
-        if agent in (record.id, record.name):
-            timeline.records.append(record.id)
-            timeline.snapshot.append((record.id, replay.state(record)))
+    for record in by_id.values():  # a store's snapshot: where the agents start
+        for timeline in timelines:
+            if timeline.agent in (record.id, record.name):
+                timeline.records.append(record.id)
+                timeline.snapshot.append((record.id, replay.state(record)))
 
-    def chosen(agent_id: str, event: ev.Event) -> bool:
+    def chosen(agent: str, agent_id: str, event: ev.Event) -> bool:
         record = by_id.get(agent_id)
         name = event.name if isinstance(event, ev.AgentCreated) else getattr(record, "name", None)
         return agent in (agent_id, name)
 
     for line, event in events:
-        mine = [agent_id for agent_id in _touched(replay, event) if chosen(agent_id, event)]
-        named = getattr(event, "name", None) == agent  # keyed by the name, wherever it lands
+        touched = _touched(replay, event)
+        mine = {t.agent: [i for i in touched if chosen(t.agent, i, event)] for t in timelines}
         before = {
-            agent_id: (_state(replay, agent_id), _fields(replay, agent_id)) for agent_id in mine
+            agent_id: (_state(replay, agent_id), _fields(replay, agent_id))
+            for agent_id in dict.fromkeys(i for ids in mine.values() for i in ids)
         }
         reported = len(replay.findings)
         replay.run([(line, event)])
-        new = tuple(f for f in replay.findings[reported:] if _about(f, agent, mine))
-        for number, agent_id in enumerate(mine or ([None] if named or new else [])):
-            state, old = before.get(agent_id, (None, {})) if agent_id else (None, {})
-            fields = _fields(replay, agent_id) if agent_id else {}
-            changes = tuple((key, old[key], value) for key, value in fields.items()
-                            if key in old and old[key] != value)  # fmt: skip
-            if agent_id is not None and agent_id not in timeline.records:
-                timeline.records.append(agent_id)
-            timeline.steps.append(Step(
-                line=line, event=type(event).__name__, agent_id=agent_id, before=state,
-                after=_state(replay, agent_id), changes=changes,
-                findings=new if number == 0 else (),
-            ))  # fmt: skip
-    return timeline
+        for timeline in timelines:
+            _step(replay, timeline, line, event, mine[timeline.agent], before, reported)
+    return timelines
+
+
+def _step(
+    replay: Replay,
+    timeline: Timeline,
+    line: int,
+    event: ev.Event,
+    mine: list[str],
+    before: dict[str, tuple[str | None, Fields]],
+    reported: int,
+) -> None:
+    """Add the steps ``event`` at ``line`` made for the timeline's agent, if any."""
+    agent = timeline.agent
+    named = getattr(event, "name", None) == agent  # keyed by the name, wherever it lands
+    new = tuple(f for f in replay.findings[reported:] if _about(f, agent, mine))
+    for number, agent_id in enumerate(mine or ([None] if named or new else [])):
+        state, old = before.get(agent_id, (None, {})) if agent_id else (None, {})
+        fields = _fields(replay, agent_id) if agent_id else {}
+        changes = tuple((key, old[key], value) for key, value in fields.items()
+                        if key in old and old[key] != value)  # fmt: skip
+        if agent_id is not None and agent_id not in timeline.records:
+            timeline.records.append(agent_id)
+        timeline.steps.append(Step(
+            line=line, event=type(event).__name__, agent_id=agent_id, before=state,
+            after=_state(replay, agent_id), changes=changes,
+            findings=new if number == 0 else (),
+        ))  # fmt: skip
 
 
 def timeline_of(source: Source, agent: str, semantics: str) -> Timeline:
     """The whole timeline of ``agent`` in a located input, end-of-replay findings included."""
+    return timelines_of(source, [agent], semantics)[0]
+
+
+def timelines_of(source: Source, agents: Sequence[str], semantics: str) -> list[Timeline]:
+    """The timelines of several agents, from one replay of a located input."""
     replay = new_replay(source, semantics)
     with open(source.log or os.devnull, "rb") as log:
         reader = LogReader(log)
-        timeline = explain(replay, reader, agent)
+        timelines = explain(replay, reader, agents)
     if reader.malformed is not None:
         replay.stopped_at_bad_line(reader.malformed)
-    _finish(replay, timeline)
-    return timeline
+    findings = replay.finish()
+    for timeline in timelines:
+        _finish(findings, timeline)
+    return timelines
 
 
-def _finish(replay: Replay, timeline: Timeline) -> None:
+def _finish(findings: list[Finding], timeline: Timeline) -> None:
     """Add the end-of-replay findings about the agent, and a parse error that stopped it."""
-    mine = set(timeline.records)
+    mine = list(timeline.records)
     reported = {id(f) for step in timeline.steps for f in step.findings}
-    for finding in replay.finish():
+    for finding in findings:
         if id(finding) in reported:
             continue
-        if finding.rule == "parse-error" or _about(finding, timeline.agent, list(mine)):
+        if finding.rule == "parse-error" or _about(finding, timeline.agent, mine):
             timeline.final.append(finding)
 
 

@@ -13,7 +13,7 @@ from html import escape
 from checker.check import InputReport, replay_source
 from checker.diagrams import GraphvizMissing, overlay_from, render
 from checker.explain import render as render_timeline
-from checker.explain import timeline_of
+from checker.explain import timelines_of
 from checker.findings import Finding, short_id
 from checker.report import summary
 from checker.store import InputError, locate
@@ -81,14 +81,15 @@ def _timelines(report: InputReport, semantics: str) -> str:
     agents = sorted(counts, key=lambda agent: (-counts[agent], agent))[:TIMELINES]
     if not agents:
         return ""
+    try:  # one replay for all of them
+        timelines = timelines_of(locate(report.path), agents, semantics)
+    except (InputError, OSError):
+        return ""
     parts = ["<h3>Timelines</h3>"]
-    for agent in agents:
-        try:
-            text = render_timeline(timeline_of(locate(report.path), agent, semantics))
-        except (InputError, OSError):
-            continue
+    for timeline in timelines:
+        text = escape(render_timeline(timeline))
         parts.append(
-            f"<details><summary>{escape(agent)}</summary><pre>{escape(text)}</pre></details>"
+            f"<details><summary>{escape(timeline.agent)}</summary><pre>{text}</pre></details>"
         )
     return "".join(parts)
 

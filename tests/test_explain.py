@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from checker import check_path
-from checker.explain import Timeline, render, timeline_of
+from checker.check import new_replay
+from checker.explain import Timeline, render, timeline_of, timelines_of
 from checker.store import locate
 from spec import SEMANTICS
 from tests.builders import run_cli
@@ -69,3 +70,19 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     result = run_cli("explain", str(tmp_path / "missing.jsonl"), "--agent", "x")
     assert result.returncode == 2
     assert "missing.jsonl" in result.stderr
+
+
+@pytest.mark.parametrize("semantics", SEMANTICS)
+@pytest.mark.parametrize(
+    "path", [EXAMPLE, ROOT / "checker" / "examples" / "store"], ids=["log", "store"]
+)
+def test_one_replay_gives_every_agent_its_own_timeline(path: Path, semantics: str) -> None:
+    """The timelines of several agents from one replay (the HTML report's) are each the one
+    `explain` gives for that agent alone: names, ids, snapshot starts and end findings."""
+    source = locate(str(path))
+    found = check_path(str(path), semantics).findings
+    agents = sorted({f.agent_id or f.agent_name or "" for f in found} - {""})
+    agents += [record.name for record in new_replay(source, semantics).index.by_id.values()]
+    agents += ["nobody"]
+    together = timelines_of(source, agents, semantics)
+    assert [timeline_of(source, agent, semantics) for agent in agents] == together
