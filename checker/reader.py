@@ -14,7 +14,7 @@ from checker.blocks import CLOSE, framed, read_block
 from checker.events import EVENT_TYPES, Event
 from checker.lines import LineError, decode_line
 
-__all__ = ["LineError", "LogReader", "Malformed", "decode_line"]
+__all__ = ["LineError", "LogReader", "Malformed", "count_non_blank", "decode_line"]
 
 #: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
 BLOCK_SIZE = 1 << 16
@@ -72,8 +72,7 @@ class LogReader:
             yield from block.wanted
             if block.malformed is not None:
                 line, reason = block.malformed
-                later = sum(_non_blank(rest[1:-1]) for rest in blocks)
-                self.malformed = Malformed(line, reason, block.after + later)
+                self.malformed = Malformed(line, reason, block.after + _non_blank(blocks))
                 return
             self.lines += block.lines
             if self._progress is not None:
@@ -116,5 +115,10 @@ def _joined(lines: Iterable[bytes]) -> Iterator[bytearray]:
         yield framed(b"".join(batch))
 
 
-def _non_blank(data: bytes | bytearray) -> int:
-    return sum(1 for line in data.split(b"\n") if line.strip())
+def count_non_blank(source: Readable | Iterable[bytes]) -> int:
+    """The non-blank lines of a log (what a bad line before them drops), not validated."""
+    return _non_blank(_blocks(source))
+
+
+def _non_blank(frames: Iterable[bytearray]) -> int:
+    return sum(1 for frame in frames for line in frame[1:-1].split(b"\n") if line.strip())

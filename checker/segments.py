@@ -12,17 +12,20 @@ import os
 import sys
 from array import array
 from collections import deque
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import chain, compress, islice, pairwise, repeat
 from operator import is_
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 import msgspec
 
 from checker.events import EVENT_TYPES, Event
-from checker.reader import LogReader, Malformed
+from checker.reader import LogReader, Malformed, count_non_blank
 
 #: Smallest log worth splitting, and the largest segment. A log is cut into about eight
 #: segments per job, between a quarter of that and this size: each segment costs a few
@@ -153,6 +156,23 @@ def _quick_handover() -> Iterator[None]:
         sys.setswitchinterval(interval)
 
 
+def _dropped_after(
+    path: str, pending: Iterable[tuple[int, int, Future[Segment]]], ahead: Iterable[tuple[int, int]]
+) -> int:
+    """The non-blank lines after a bad segment: a worker's count where it has started on the
+    segment, else counted here without validating them (far quicker)."""
+    count = 0
+    with open(path, "rb") as log:
+        for start, end, future in pending:
+            if future.cancel():
+                count += count_non_blank(_Range(log, start, end))
+            else:
+                count += future.result().non_blank
+        for start, end in ahead:
+            count += count_non_blank(_Range(log, start, end))
+    return count
+
+
 def read_parallel(
     path: str,
     cuts_at: list[int],
@@ -169,7 +189,7 @@ def read_parallel(
     At most :data:`AHEAD` segments per worker are in flight, so memory does not grow with the log.
     ``progress`` is called with the bytes replayed so far.
     """
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     segments = list(pairwise(cuts_at))
@@ -178,25 +198,26 @@ def read_parallel(
     workers = min(len(segments), jobs)
     initializer = _yield_to_parent if hasattr(os, "nice") else None
     with ProcessPoolExecutor(workers, context, initializer) as pool, _quick_handover():
-        pending: deque[Future[Segment]] = deque()
+        pending: deque[tuple[int, int, Future[Segment]]] = deque()
         ahead = iter(segments)
 
         def submit(count: int) -> None:
             for start, end in islice(ahead, count):
-                pending.append(pool.submit(read_segment, path, start, end, wanted, exact))
+                future = pool.submit(read_segment, path, start, end, wanted, exact)
+                pending.append((start, end, future))
 
         submit(AHEAD * workers)
-        events, offset, malformed = 0, 0, None  # type: tuple[int, int, Malformed | None]
-        for end in cuts_at[1:]:
-            segment = pending.popleft().result()
+        events, offset, malformed = 0, 0, None
+        while pending:
+            _, end, future = pending.popleft()
+            segment = future.result()
             submit(1)
-            if malformed is not None:  # replay has stopped there: the rest is dropped
-                malformed = replace(malformed, dropped=malformed.dropped + segment.non_blank)
-                continue
             replay(unpack(segment, offset))
             events += segment.read
-            if segment.malformed is not None:
-                malformed = replace(segment.malformed, line=offset + segment.malformed.line)
+            if (bad := segment.malformed) is not None:  # the replay stops there
+                dropped = bad.dropped + _dropped_after(path, pending, ahead)
+                malformed = Malformed(offset + bad.line, bad.reason, dropped)
+                break
             offset += segment.lines
             if progress is not None:
                 progress(end)
