@@ -478,6 +478,8 @@ class Replay:
             return []  # the usual case, made cheap: nobody else has this value
         others = sharing & self.index.running
         others.discard(record.id)
+        if not others:
+            return []
         by_id = self.index.by_id
         return sorted(i for i in others if kind is None or by_id[i].kind == kind)
 
