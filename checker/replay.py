@@ -23,15 +23,20 @@ from checker.segments import read_parallel
 from spec import LIFECYCLE
 from spec.lifecycle import LIMBO, STOPPED
 from spec.model import Transition
-from spec.tables import Outcome, Table, compile_table
+from spec.tables import Entry, Outcome, compile_table
 
 DEFAULT_SEMANTICS = "d11b83e"
 
 
 @cache
-def table(semantics: str) -> Table:
-    """The spec compiled for ``semantics``, once per process."""
-    return compile_table(LIFECYCLE, semantics)
+def entries(semantics: str) -> dict[type[ev.Event], dict[str, Entry]]:
+    """The spec compiled for ``semantics``, keyed for the hot loop (event type, then state),
+    once per process."""
+    compiled = compile_table(LIFECYCLE, semantics)
+    return {
+        ev.EVENT_TYPES[name]: {state: row[name] for state, row in compiled.items()}
+        for name in LIFECYCLE.events
+    }
 
 
 def _state_lookup() -> dict[tuple[bool, ...], str]:
@@ -81,11 +86,7 @@ class Replay:
         self.entered: Counter[str] = Counter()  # states records moved into
         self.steps: dict[str, list[tuple[int, Transition]]] | None = {} if record_steps else None
         self._apply = PROJECTIONS[semantics]
-        compiled = table(semantics)
-        self._entries = {
-            ev.EVENT_TYPES[name]: {state: row[name] for state, row in compiled.items()}
-            for name in LIFECYCLE.events
-        }  # event type -> state -> entry: the hot loop's lookup
+        self._entries = entries(semantics)
         self._last_line: dict[str, int] = {}
         self._stopped_line: dict[str, int] = {}
         self._collected_line: dict[str, int] = {}
