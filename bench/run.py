@@ -27,10 +27,10 @@ from statistics import median
 import msgspec
 import orjson
 
-from checker.events import EVENT_TYPES
-from checker.projection import PROJECTIONS, AgentIndex
-from spec import LIFECYCLE
-from spec.machine import build_machine
+from lifecheck.checker.reading.events import EVENT_TYPES
+from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex
+from lifecheck.spec import LIFECYCLE
+from lifecheck.spec.machine import build_machine
 
 
 def log_of(size: int) -> Path:
@@ -38,7 +38,7 @@ def log_of(size: int) -> Path:
     path = Path(tempfile.gettempdir()) / f"lifecheck-bench-{size}.jsonl"
     if not path.exists():
         command = ["generate", "--seed", "1", "--events", str(size), "--agents", "300"]
-        subprocess.run([sys.executable, "-m", "checker", *command, "-o", str(path)], check=True)
+        subprocess.run([sys.executable, "-m", "lifecheck", *command, "-o", str(path)], check=True)
     return path
 
 
@@ -110,13 +110,13 @@ def compile_lifecheck() -> None:
     """Byte-compile lifecheck, as `pip install` does: an installed tool does not compile its
     source at each start (this checkout may run with PYTHONDONTWRITEBYTECODE set)."""
     root = Path(__file__).resolve().parent.parent
-    for package in ("checker", "spec"):
+    for package in ("lifecheck", "checker", "spec"):
         compileall.compile_dir(root / package, quiet=1)
 
 
 def lifecheck(path: Path, jobs: int | None = None) -> tuple[float, int]:
     """Wall time and peak RSS (KiB, of the largest of its processes) of `lifecheck check`."""
-    command = ["-m", "checker", "check", str(path), "--format", "json"]
+    command = ["-m", "lifecheck", "check", str(path), "--format", "json"]
     command += [] if jobs is None else ["--jobs", str(jobs)]
     launched = subprocess.run(
         [sys.executable, "-c", _LAUNCHER, *command],
@@ -142,7 +142,7 @@ def startup() -> tuple[float, float]:
             times.append(time.perf_counter() - start)
         return min(times)
 
-    return best([sys.executable, "-m", "checker", "--version"]), best([sys.executable, "-c", ""])
+    return best([sys.executable, "-m", "lifecheck", "--version"]), best([sys.executable, "-c", ""])
 
 
 def main() -> None:

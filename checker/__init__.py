@@ -4,14 +4,14 @@ The public API: check a path (:func:`check_path`), or drive a :class:`Replay` yo
 with events from a :class:`LogReader`; render with :func:`render_text` or :func:`to_json`.
 """
 
-from checker.check import InputReport, check_path
-from checker.findings import Finding
-from checker.projection import PROJECTIONS, AgentIndex, AgentRecord
-from checker.reader import LogReader, Malformed, decode_line
-from checker.replay import Replay
-from checker.report import render_text, to_json
-from checker.rules import RULES, Rule, Severity
-from checker.store import InputError, locate, read_snapshot
+from lifecheck.checker.check import InputReport, check_path
+from lifecheck.checker.reading.reader import LogReader, Malformed, decode_line
+from lifecheck.checker.reading.store import InputError, locate, read_snapshot
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex, AgentRecord
+from lifecheck.checker.reports.text import render_text, to_json
+from lifecheck.checker.rules.catalogue import RULES, Rule, Severity
+from lifecheck.checker.rules.findings import Finding
 
 __all__ = [
     "PROJECTIONS",

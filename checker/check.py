@@ -8,12 +8,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from checker.findings import Finding
-from checker.progress import Progress, stderr_bar
-from checker.replay import DEFAULT_SEMANTICS, Replay
-from checker.segments import cuts
-from checker.store import InputError, Source, locate, read_snapshot, reason
-from spec.model import Transition
+from lifecheck.checker.commands.progress import Progress, stderr_bar
+from lifecheck.checker.reading.segments import cuts
+from lifecheck.checker.reading.store import InputError, Source, locate, read_snapshot, reason
+from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS, Replay
+from lifecheck.checker.rules.findings import Finding
+from lifecheck.spec.model import Transition
 
 
 @dataclass(frozen=True, slots=True)

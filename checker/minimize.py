@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from checker.findings import Finding
-from checker.projection import AgentIndex
-from checker.replay import Replay
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.replay.projection import AgentIndex
+from lifecheck.checker.rules.findings import Finding
 
 Keeps = Callable[[Sequence[int]], bool]
 

@@ -3,9 +3,9 @@
 Pure data and functions: no I/O, and nothing imported from the rest of lifecheck.
 """
 
-from spec.lifecycle import LIFECYCLE, SEMANTICS
-from spec.model import Condition, Spec, State, Transition, when
-from spec.validate import InvalidSpec
+from lifecheck.spec.lifecycle import LIFECYCLE, SEMANTICS
+from lifecheck.spec.model import Condition, Spec, State, Transition, when
+from lifecheck.spec.validate import InvalidSpec
 
 __all__ = [
     "LIFECYCLE",

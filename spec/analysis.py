@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from spec.graph import enters_forbidden, lifecycle_graph
-from spec.model import describe
+from lifecheck.spec.graph import enters_forbidden, lifecycle_graph
+from lifecheck.spec.model import describe
 
 if TYPE_CHECKING:
-    from spec.model import Spec, Transition
+    from lifecheck.spec.model import Spec, Transition
 
 
 def facts(spec: Spec) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from spec.model import describe
+from lifecheck.spec.model import describe
 
 if TYPE_CHECKING:
-    from spec.model import Spec, Transition
+    from lifecheck.spec.model import Spec, Transition
 
 
 def lifecycle_graph(spec: Spec, semantics: str, *, allowed_only: bool = False) -> nx.MultiDiGraph:

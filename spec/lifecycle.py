@@ -8,7 +8,7 @@ daemon really produces. Only ``AgentSessionNotFound`` differs between daemon ver
 
 from __future__ import annotations
 
-from spec.model import Condition, Spec, State, Transition, when
+from lifecheck.spec.model import Condition, Spec, State, Transition, when
 
 #: Daemon versions: PR #2330's head, the version before it, and the fix Midtown should make.
 D11B83E, PRE_FIX, PROPOSED = "d11b83e", "3d1b4c5d", "proposed"

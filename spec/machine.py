@@ -7,7 +7,7 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from spec.model import Conjunction, Spec, satisfied
+from lifecheck.spec.model import Conjunction, Spec, satisfied
 
 
 class Record:

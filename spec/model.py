@@ -2,7 +2,7 @@
 
 A spec is frozen data. States are conjunctions of conditions over a record's facts (its
 invariants); transitions are guarded by conjunctions of conditions over record and event
-facts. Building a :class:`Spec` checks its tables (see :mod:`spec.validate`).
+facts. Building a :class:`Spec` checks its tables (see :mod:`lifecheck.spec.validate`).
 """
 
 from __future__ import annotations
@@ -102,9 +102,9 @@ class Transition:
 class Spec:
     """A complete lifecycle: states, events, facts, transitions per daemon version.
 
-    Construction runs the table checks of :mod:`spec.validate` and raises
-    :class:`spec.validate.InvalidSpec` naming every offender; :func:`spec.validate.validate`
-    adds the graph checks.
+    Construction runs the table checks of :mod:`lifecheck.spec.validate` and raises
+    :class:`~lifecheck.spec.validate.InvalidSpec` naming every offender;
+    :func:`~lifecheck.spec.validate.validate` adds the graph checks.
     """
 
     name: str
@@ -119,7 +119,7 @@ class Spec:
     _by_name: dict[str, State] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from spec.validate import check_tables  # here: spec.validate imports this module
+        from lifecheck.spec.validate import check_tables  # here: spec.validate imports this module
 
         object.__setattr__(self, "_by_name", {state.name: state for state in self.states})
         check_tables(self)

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from spec.graph import lifecycle_graph
-from spec.validate import offenders
+from lifecheck.spec.graph import lifecycle_graph
+from lifecheck.spec.validate import offenders
 
 if TYPE_CHECKING:
-    from spec.model import Spec
+    from lifecheck.spec.model import Spec
 
 
 def graph_problems(spec: Spec) -> list[str]:

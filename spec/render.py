@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import networkx as nx
 
-    from spec.model import State, Transition
+    from lifecheck.spec.model import State, Transition
 
 RED, GREY, BLUE, INK = "#c62828", "#9e9e9e", "#1565c0", "#37474f"
 

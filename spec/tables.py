@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from spec.model import Spec, Transition, assignments, satisfied
+from lifecheck.spec.model import Spec, Transition, assignments, satisfied
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -1,6 +1,6 @@
 """Sanity checks of a spec; every offender is named.
 
-Building a :class:`~spec.model.Spec` runs the table checks (names, partition, determinism:
+Building a :class:`~lifecheck.spec.model.Spec` runs the table checks (names, partition, determinism:
 everything the compiled tables rest on). :func:`validate` adds the graph checks, which need
 networkx; ``lifecheck lint``, ``lifecheck diagram`` and the test suite run it, while
 ``lifecheck check`` skips importing networkx (about 0.2 s of start-up).
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from spec.model import State, Transition, assignments, describe, satisfied, when
+from lifecheck.spec.model import State, Transition, assignments, describe, satisfied, when
 
 if TYPE_CHECKING:
-    from spec.model import Spec
+    from lifecheck.spec.model import Spec
 
 
 class InvalidSpec(ValueError):
@@ -33,7 +33,9 @@ def check_tables(spec: Spec) -> None:
 
 def validate(spec: Spec) -> None:
     """Raise :class:`InvalidSpec` naming every problem the table and graph checks find."""
-    from spec.reachability import graph_problems  # networkx: only full validation pays for it
+    from lifecheck.spec.reachability import (
+        graph_problems,  # networkx: only full validation pays for it
+    )
 
     problems = _names(spec)
     if not problems:  # the other checks need every name resolved

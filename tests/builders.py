@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from checker.findings import Finding
-from checker.replay import Replay
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.rules.findings import Finding
 
 
 def line(variant: str, **fields: object) -> bytes:
@@ -64,6 +64,6 @@ def rules_at(lines: list[bytes], semantics: str = "d11b83e") -> set[tuple[str, i
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``lifecheck ARGS`` as a subprocess from the repository root, output as text."""
-    code = "from checker.cli import main; main()"
+    code = "from lifecheck.checker.commands.cli import main; main()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           cwd=Path(__file__).parents[1], env=env, check=False)  # fmt: skip

@@ -8,10 +8,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from checker import InputReport, check_path
-from checker.junit import to_junit
-from checker.rules import RULES, Severity
-from checker.sarif import to_sarif, uri
+from lifecheck.checker import InputReport, check_path
+from lifecheck.checker.reports.junit import to_junit
+from lifecheck.checker.reports.sarif import to_sarif, uri
+from lifecheck.checker.rules.catalogue import RULES, Severity
 from tests.builders import run_cli
 
 ROOT = Path(__file__).parents[1]

@@ -16,7 +16,7 @@ import pytest
 
 from tests.builders import run_cli
 
-CLI = [sys.executable, "-c", "from checker.cli import main; main()"]
+CLI = [sys.executable, "-c", "from lifecheck.checker.commands.cli import main; main()"]
 EXAMPLES = Path(str(resources.files("checker") / "examples"))
 CLEAN_LOG = EXAMPLES / "clean-day.jsonl"
 EXAMPLE_STORE = EXAMPLES / "store"
@@ -509,7 +509,7 @@ class TestJobs:
 def test_check_starts_without_the_heavy_imports() -> None:
     """`check` never imports networkx, hypothesis or the process pool (start-up < 150 ms)."""
     code = (
-        "import sys\nfrom checker.cli import cli\n"
+        "import sys\nfrom lifecheck.checker.commands.cli import cli\n"
         "try:\n    cli(['check', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
         "print(sorted({'networkx', 'hypothesis', 'concurrent.futures'} & set(sys.modules)))"
     )

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from checker.replay import Replay
-from spec import LIFECYCLE, SEMANTICS
-from spec.analysis import coverage
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.spec import LIFECYCLE, SEMANTICS
+from lifecheck.spec.analysis import coverage
 from tests.builders import run_cli
 from tests.logs import logs
 
@@ -68,8 +68,8 @@ class TestCoverageCommand:
 
 
 BROKEN = """
-from spec import LIFECYCLE, Spec
-from spec.model import Transition
+from lifecheck.spec import LIFECYCLE, Spec
+from lifecheck.spec.model import Transition
 import dataclasses
 
 fields = {f.name: getattr(LIFECYCLE, f.name) for f in dataclasses.fields(Spec) if f.init}

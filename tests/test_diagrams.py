@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from checker.check import replay_source
-from checker.diagrams import overlay_from, render, write_all
-from checker.store import locate
-from spec import LIFECYCLE, SEMANTICS
-from spec.graph import lifecycle_graph
-from spec.render import to_dot, to_mermaid, transition_line
+from lifecheck.checker.check import replay_source
+from lifecheck.checker.reading.store import locate
+from lifecheck.checker.reports.diagrams import overlay_from, render, write_all
+from lifecheck.spec import LIFECYCLE, SEMANTICS
+from lifecheck.spec.graph import lifecycle_graph
+from lifecheck.spec.render import to_dot, to_mermaid, transition_line
 from tests.builders import run_cli
 
 ROOT = Path(__file__).parents[1]

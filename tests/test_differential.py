@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from checker.replay import Replay
-from checker.strategies import generate
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.testing.strategies import generate
 from tests import oracle
 from tests.logs import logs
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from checker import check_path
-from checker.check import new_replay
-from checker.explain import Timeline, render, timeline_of, timelines_of
-from checker.store import locate
-from spec import SEMANTICS
+from lifecheck.checker import check_path
+from lifecheck.checker.check import new_replay
+from lifecheck.checker.reading.store import locate
+from lifecheck.checker.reports.timeline import Timeline, render, timeline_of, timelines_of
+from lifecheck.spec import SEMANTICS
 from tests.builders import run_cli
 
 ROOT = Path(__file__).parents[1]

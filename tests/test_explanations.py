@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker.explanations import END_RULES
-from checker.findings import Finding
-from checker.replay import Replay
-from checker.rules import RULES
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.replay.history import END_RULES
+from lifecheck.checker.rules.catalogue import RULES
+from lifecheck.checker.rules.findings import Finding
 from tests.test_rules import CASES, Case
 
 GOLDEN = Path(__file__).parent / "golden" / "explanations.txt"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import check_path
-from checker.html import to_html
+from lifecheck.checker import check_path
+from lifecheck.checker.reports.html import to_html
 from tests.builders import run_cli
 
 ROOT = Path(__file__).parents[1]
@@ -84,7 +84,7 @@ def test_cli_writes_the_page(tmp_path: Path) -> None:
 def test_without_graphviz_the_page_carries_the_mermaid_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("checker.diagrams.shutil.which", lambda name: None)
+    monkeypatch.setattr("lifecheck.checker.reports.diagrams.shutil.which", lambda name: None)
     text = _page(tmp_path).read_text()
     assert "<svg" not in text
     assert "stateDiagram-v2" in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checker.replay import Replay
+from lifecheck.checker.replay.engine import Replay
 from tests.builders import created, line, resumed, started, stopped
 
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker import check_path
-from checker.minimize import Target, ddmin, minimize, one_minimal
-from checker.replay import Replay
-from checker.store import read_snapshot
-from spec import SEMANTICS
+from lifecheck.checker import check_path
+from lifecheck.checker.minimize import Target, ddmin, minimize, one_minimal
+from lifecheck.checker.reading.store import read_snapshot
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.spec import SEMANTICS
 from tests.builders import run_cli
 
 EXAMPLE = Path(__file__).parents[1] / "checker" / "examples" / "pr-2330-crash-loop.jsonl"

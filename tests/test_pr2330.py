@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from checker import check_path
-from checker.findings import Finding
+from lifecheck.checker import check_path
+from lifecheck.checker.rules.findings import Finding
 
 EXAMPLE = str(resources.files("checker") / "examples" / "pr-2330-crash-loop.jsonl")
 

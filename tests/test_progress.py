@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from checker.progress import Progress
-from checker.reader import BLOCK_SIZE, LogReader
+from lifecheck.checker.commands.progress import Progress
+from lifecheck.checker.reading.reader import BLOCK_SIZE, LogReader
 
 LINE = b'{"AgentGarbageCollected":{"id":"a"}}\n'
 

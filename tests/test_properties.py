@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker import check_path, to_json
-from checker.replay import Replay
-from checker.snapshot import snapshot_bytes
-from checker.strategies import GeneratedLog, faulty_logs
-from spec import SEMANTICS
+from lifecheck.checker import check_path, to_json
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.spec import SEMANTICS
+from lifecheck.testing.snapshot import snapshot_bytes
+from lifecheck.testing.strategies import GeneratedLog, faulty_logs
 from tests.logs import logs
 
 #: Rules that depend on what the checker remembers of earlier lines (failed sessions, the

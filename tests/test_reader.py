@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker import events as ev
-from checker.blocks import _Envelopes
-from checker.events import EVENT_TYPES
-from checker.reader import LineError, LogReader, Malformed, decode_line
+from lifecheck.checker.reading import events as ev
+from lifecheck.checker.reading.blocks import _Envelopes
+from lifecheck.checker.reading.events import EVENT_TYPES
+from lifecheck.checker.reading.reader import LineError, LogReader, Malformed, decode_line
 
 AID = "0b1f6c2e-5d4a-4c1e-9a7b-3e2f1d0c9b8a"
 SID = "7c9e2a41-1f3b-4d8e-b2a6-5e0f9c3d7a12"
@@ -992,8 +992,8 @@ def test_blocks_read_what_the_exact_reader_reads(
     whatever variants the envelope has learnt."""
     data = ending.join(lines) + (ending if final_newline and lines else b"")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("checker.reader.BLOCK_SIZE", block_size)
-        patch.setattr("checker.blocks._ENVELOPES", _Envelopes())
+        patch.setattr("lifecheck.checker.reading.reader.BLOCK_SIZE", block_size)
+        patch.setattr("lifecheck.checker.reading.blocks._ENVELOPES", _Envelopes())
         assert _outcome(data, wanted, exact=False) == _outcome(data, wanted, exact=True)
 
 

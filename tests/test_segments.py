@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.check import check_path
-from checker.segments import cuts
-from spec import SEMANTICS
+from lifecheck.checker.check import check_path
+from lifecheck.checker.reading.segments import cuts
+from lifecheck.spec import SEMANTICS
 from tests.logs import logs
 
 _MESSAGE = (
@@ -21,8 +21,8 @@ _MESSAGE = (
 @pytest.fixture(autouse=True)
 def _small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
     """Split even tiny logs, into segments of a few lines (workers are forked: they see it)."""
-    monkeypatch.setattr("checker.segments.MIN_SPLIT", 0)
-    monkeypatch.setattr("checker.segments.SEGMENT", 300)
+    monkeypatch.setattr("lifecheck.checker.reading.segments.MIN_SPLIT", 0)
+    monkeypatch.setattr("lifecheck.checker.reading.segments.SEGMENT", 300)
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -65,12 +65,12 @@ def test_one_job_or_a_small_log_is_one_segment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Splitting starts at MIN_SPLIT bytes and needs two jobs."""
-    monkeypatch.setattr("checker.segments.MIN_SPLIT", 1 << 20)
+    monkeypatch.setattr("lifecheck.checker.reading.segments.MIN_SPLIT", 1 << 20)
     log = tmp_path / "log.jsonl"
     log.write_bytes(_MESSAGE + b"\n")
     with log.open("rb") as opened:
         assert [0, len(_MESSAGE) + 1] == cuts(opened, log.stat().st_size, 4)
-        monkeypatch.setattr("checker.segments.MIN_SPLIT", 0)
+        monkeypatch.setattr("lifecheck.checker.reading.segments.MIN_SPLIT", 0)
         assert [0, len(_MESSAGE) + 1] == cuts(opened, log.stat().st_size, 1)
 
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.rules import RULES
-from spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec, State, Transition, when
-from spec.lifecycle import COLLECTED, CREATED, LIMBO, RUNNING, SESSIONLESS, STOPPED
-from spec.machine import build_machine
-from spec.tables import compile_table
-from spec.validate import validate
+from lifecheck.checker.rules.catalogue import RULES
+from lifecheck.spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec, State, Transition, when
+from lifecheck.spec.lifecycle import COLLECTED, CREATED, LIMBO, RUNNING, SESSIONLESS, STOPPED
+from lifecheck.spec.machine import build_machine
+from lifecheck.spec.tables import compile_table
+from lifecheck.spec.validate import validate
 
 FACTS = (*LIFECYCLE.record_facts, *LIFECYCLE.event_facts)
 

@@ -21,9 +21,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from checker import events as ev
-from checker.reader import decode_line
-from checker.replay import Replay
+from lifecheck.checker.reading import events as ev
+from lifecheck.checker.reading.reader import decode_line
+from lifecheck.checker.replay.engine import Replay
 
 STATE_RULES = {"stale-pid", "running-without-session", "limbo-unresolved", "zombie-running"}
 

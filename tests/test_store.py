@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checker import check_path
+from lifecheck.checker import check_path
 from tests.builders import created, not_found, started, stopped
 
 

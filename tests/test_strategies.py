@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.reader import decode_line
-from checker.strategies import (
+from lifecheck.checker.reading.reader import decode_line
+from lifecheck.spec import SEMANTICS
+from lifecheck.testing.strategies import (
     FAULTS,
     GeneratedLog,
     agent_events,
@@ -18,7 +19,6 @@ from checker.strategies import (
     generate,
     valid_logs,
 )
-from spec import SEMANTICS
 from tests.builders import replay
 
 

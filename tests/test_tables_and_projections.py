@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from checker.reader import LogReader
-from checker.replay import Replay
-from spec import SEMANTICS
+from lifecheck.checker.reading.reader import LogReader
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.spec import SEMANTICS
 from tests.logs import logs
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.projection import AgentIndex, AgentRecord
+from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
 
 #: Replays stamp times with the clock; a written snapshot uses one fixed time for them all.
 EPOCH = "2026-01-01T00:00:00Z"

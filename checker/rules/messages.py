@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from checker.findings import short_id
-from checker.projection import AgentRecord
+from lifecheck.checker.replay.projection import AgentRecord
+from lifecheck.checker.rules.findings import short_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Streaming reader of Midtown event logs, block by block.
 
-Every non-blank line is validated (:mod:`checker.blocks`, :mod:`checker.lines`). The
-first malformed line ends the stream, as the daemon's recovery does (rules.md §1).
+Every non-blank line is validated (:mod:`.blocks`, :mod:`.lines`). The first malformed
+line ends the stream, as the daemon's recovery does (rules.md §1).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from checker.blocks import CLOSE, framed, read_block
-from checker.events import EVENT_TYPES, Event
-from checker.lines import LineError, decode_line
+from lifecheck.checker.reading.blocks import CLOSE, framed, read_block
+from lifecheck.checker.reading.events import EVENT_TYPES, Event
+from lifecheck.checker.reading.lines import LineError, decode_line
 
 __all__ = ["LineError", "LogReader", "Malformed", "count_non_blank", "decode_line"]
 
@@ -41,7 +41,7 @@ class LogReader:
 
     ``source`` is a binary file or an iterable of lines. Only events whose type is in
     ``wanted`` are yielded (all by default), but every line is validated. ``exact`` reads
-    line by line with every serde rule (see :mod:`checker.blocks` for what it adds).
+    line by line with every serde rule (see :mod:`.blocks` for what it adds).
     ``progress`` is called with the number of bytes read after each block. After
     iteration, :attr:`malformed` holds the bad line (or ``None``), :attr:`events` the
     number of events read and :attr:`lines` the physical lines read (when no line is bad).

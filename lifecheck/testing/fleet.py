@@ -3,7 +3,7 @@
 It spawns leads, forks, workers and reviewers, stops, resumes, restarts, collects and
 renames the way Midtown does, reuses names the way Midtown reuses them, and interleaves the
 messages that make up most of a real log. Its choices come from a :class:`Choices`: a
-seeded random here (:func:`generate`), Hypothesis draws in :mod:`checker.strategies`.
+seeded random here (:func:`generate`), Hypothesis draws in :mod:`lifecheck.testing.strategies`.
 """
 
 from __future__ import annotations

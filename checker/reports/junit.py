@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from checker.check import InputReport
-from checker.findings import Finding
-from checker.rules import RULES, Severity
+from lifecheck.checker.check import InputReport
+from lifecheck.checker.rules.catalogue import RULES, Severity
+from lifecheck.checker.rules.findings import Finding
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 

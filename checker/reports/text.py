@@ -10,9 +10,9 @@ from typing import Any
 
 import msgspec
 
-from checker.check import InputReport
-from checker.findings import Finding, short_id
-from checker.rules import Severity
+from lifecheck.checker.check import InputReport
+from lifecheck.checker.rules.catalogue import Severity
+from lifecheck.checker.rules.findings import Finding, short_id
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

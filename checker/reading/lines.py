@@ -1,7 +1,7 @@
 """Decoding one log line exactly as serde would, and saying why a bad line is bad.
 
 A line is one externally tagged ``DomainEvent``, validated against the full schema in
-:mod:`checker.events` (rules.md §1).
+:mod:`lifecheck.checker.reading.events` (rules.md §1).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, get_args, get_type_hints
 
 import msgspec
 
-from checker.events import EVENT_TYPES, Event, PrOpened
+from lifecheck.checker.reading.events import EVENT_TYPES, Event, PrOpened
 
 #: Any line: one optional field per variant (a valid line sets exactly one).
 Envelope: type[msgspec.Struct] = msgspec.defstruct(

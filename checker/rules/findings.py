@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.explanations import Evidence
-from checker.rules import RULES, Severity
+from lifecheck.checker.replay.history import Evidence
+from lifecheck.checker.rules.catalogue import RULES, Severity
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -16,7 +16,7 @@ class Finding:
     records involved; ``before`` and ``after`` are the record's spec states around the
     event; ``dropped`` is set for ``parse-error`` only. ``evidence`` holds the lines that
     matter and ``explanation`` says in words why the rule holds (see
-    :mod:`checker.explanations`).
+    :mod:`lifecheck.checker.replay.history`).
     """
 
     rule: str

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 import msgspec
 
-from checker.events import EVENT_TYPES, Event
-from checker.reader import LogReader, Malformed, count_non_blank
+from lifecheck.checker.reading.events import EVENT_TYPES, Event
+from lifecheck.checker.reading.reader import LogReader, Malformed, count_non_blank
 
 #: Smallest log worth splitting, and the largest segment. A log is cut into about eight
 #: segments per job, between a quarter of that and this size: each segment costs a few

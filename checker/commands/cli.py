@@ -14,15 +14,27 @@ from pathlib import Path
 import click
 import msgspec
 
-from checker.check import InputReport, check_path, replay_source
-from checker.diagrams import FORMATS, GraphvizMissing, overlay_from, render, write_all
-from checker.replay import DEFAULT_SEMANTICS
-from checker.report import EXPLAINED, render_coverage, render_facts, render_text, to_json
-from checker.rules import RULES, Severity
-from checker.store import InputError, locate, read_snapshot, reason
-from spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec
-from spec.model import Transition
-from spec.validate import validate
+from lifecheck.checker.check import InputReport, check_path, replay_source
+from lifecheck.checker.reading.store import InputError, locate, read_snapshot, reason
+from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS
+from lifecheck.checker.reports.diagrams import (
+    FORMATS,
+    GraphvizMissing,
+    overlay_from,
+    render,
+    write_all,
+)
+from lifecheck.checker.reports.text import (
+    EXPLAINED,
+    render_coverage,
+    render_facts,
+    render_text,
+    to_json,
+)
+from lifecheck.checker.rules.catalogue import RULES, Severity
+from lifecheck.spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec
+from lifecheck.spec.model import Transition
+from lifecheck.spec.validate import validate
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXAMPLE = "pr-2330-crash-loop.jsonl"
@@ -148,15 +160,15 @@ def check(
     if output == "json":
         document = to_json(reports, semantics)
     elif output == "sarif":
-        from checker.sarif import to_sarif
+        from lifecheck.checker.reports.sarif import to_sarif
 
         document = to_sarif(reports, semantics)
     elif output == "junit":
-        from checker.junit import to_junit
+        from lifecheck.checker.reports.junit import to_junit
 
         document = to_junit(reports, semantics, Severity(fail_on))
     elif output == "html":
-        from checker.html import to_html
+        from lifecheck.checker.reports.html import to_html
 
         document = to_html(reports, semantics)
     else:
@@ -219,7 +231,7 @@ def _default_inputs() -> list[str]:
     stores = sorted(str(p) for p in (Path.home() / ".midtown" / "projects").glob("*/events"))
     if stores:
         return stores
-    example = str(Path(__file__).parent / "examples" / EXAMPLE)
+    example = str(Path(__file__).parents[1] / "examples" / EXAMPLE)
     click.echo(
         f"lifecheck: no Midtown stores under ~/.midtown/projects; checking the bundled "
         f"example {example}",
@@ -321,7 +333,9 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
         taken.update(report.taken)
-    from spec.analysis import coverage  # networkx: kept out of `lifecheck check`'s start-up
+    from lifecheck.spec.analysis import (
+        coverage,  # networkx: kept out of `lifecheck check`'s start-up
+    )
 
     result = coverage(LIFECYCLE, semantics, taken)
     result["inputs"] = [r.path for r in reports]
@@ -360,7 +374,7 @@ def lint(spec_ref: str, output: str) -> None:
     if not isinstance(spec, Spec):
         click.echo(f"lifecheck: {spec_ref} is not a spec.Spec", err=True)
         sys.exit(EXIT_UNREADABLE)
-    from spec.analysis import facts  # networkx: kept out of `lifecheck check`'s start-up
+    from lifecheck.spec.analysis import facts  # networkx: kept out of `lifecheck check`'s start-up
 
     found = facts(spec)
     if output == "json":
@@ -385,7 +399,7 @@ def explain(path: str, agent: str, semantics: str) -> None:
 
     Exit 2 if the input cannot be read, else 0.
     """
-    from checker.explain import render, timeline_of
+    from lifecheck.checker.reports.timeline import render, timeline_of
 
     with _exit_if_unreadable():
         timeline = timeline_of(locate(path), agent, semantics)
@@ -411,8 +425,8 @@ def minimize(path: str, rule: str, agent: str | None, semantics: str, target: st
     state), prints them with their original line numbers, and with -o writes them as a
     log. Exit 1 if the log does not give that finding, 2 if it cannot be read.
     """
-    from checker.minimize import Target
-    from checker.minimize import minimize as shrink
+    from lifecheck.checker.minimize import Target
+    from lifecheck.checker.minimize import minimize as shrink
 
     with _exit_if_unreadable():
         source = locate(path)
@@ -456,7 +470,7 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
     Without --faults the log breaks no rule of --semantics; with it, --expect lists each
     injected fault as {"line", "rule"}: exactly the findings lifecheck gives.
     """
-    from checker.fleet import generate as generate_log  # only this command needs it
+    from lifecheck.testing.fleet import generate as generate_log  # only this command needs it
 
     log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
     _write(log.text(), target)

@@ -6,12 +6,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from checker.findings import short_id
-from checker.replay import Replay
-from checker.store import InputError
-from spec import LIFECYCLE, SEMANTICS
-from spec.model import Transition
-from spec.render import Overlay, to_dot, to_mermaid
+from lifecheck.checker.reading.store import InputError
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.rules.findings import short_id
+from lifecheck.spec import LIFECYCLE, SEMANTICS
+from lifecheck.spec.model import Transition
+from lifecheck.spec.render import Overlay, to_dot, to_mermaid
 
 FORMATS = ("mermaid", "dot", "svg", "png")
 SUFFIXES = {"mermaid": ".mmd", "dot": ".dot", "svg": ".svg", "png": ".png"}
@@ -28,7 +28,7 @@ class GraphvizMissing(Exception):
 
 def render(semantics: str, output: str, overlay: Overlay | None = None) -> bytes:
     """The built-in spec's diagram for ``semantics`` in format ``output``."""
-    from spec.graph import lifecycle_graph  # networkx: not imported by `lifecheck check`
+    from lifecheck.spec.graph import lifecycle_graph  # networkx: not imported by `lifecheck check`
 
     g = lifecycle_graph(LIFECYCLE, semantics)
     if output == "mermaid":

@@ -1,6 +1,6 @@
 """Hypothesis strategies for Midtown event logs: valid lifecycles, and logs with faults.
 
-A small model of the daemon (:class:`checker.fleet.Fleet`) spawns leads, forks, workers and
+A small model of the daemon (:class:`.fleet.Fleet`) spawns leads, forks, workers and
 reviewers, stops, resumes, restarts, collects and renames the way Midtown does, reusing
 names the way Midtown reuses them, and interleaves non-agent events. Every line it writes
 is in the daemon's exact on-disk format.
@@ -10,7 +10,7 @@ for them. ``faulty_logs(semantics)`` injects faults, each one rule of rules.md, 
 the line and rule of each (:class:`Fault`), so a checker can be held to them::
 
     from hypothesis import given
-    from checker.strategies import faulty_logs
+    from lifecheck.testing.strategies import faulty_logs
 
     @given(faulty_logs())
     def test_my_checker(log):
@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 import msgspec
 from hypothesis import strategies as st
 
-from checker import events as ev
-from checker.fleet import (
+from lifecheck.checker.reading import events as ev
+from lifecheck.testing.fleet import (
     AUTHORS,
     CHANNELS,
     FAULTS,
@@ -102,7 +102,7 @@ _pids = st.integers(0, 2**32 - 1)
 
 
 def agent_events() -> st.SearchStrategy[Any]:
-    """Any one agent event (as a :mod:`checker.events` struct), with realistic values."""
+    """Any one agent event (a :mod:`lifecheck.checker.reading.events` struct), realistic."""
     maybe = st.none() | _ids
     return st.one_of(
         st.builds(ev.AgentCreated, id=_ids, name=_names,

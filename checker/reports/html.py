@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from checker.check import InputReport, replay_source
-from checker.diagrams import GraphvizMissing, overlay_from, render
-from checker.explain import render as render_timeline
-from checker.explain import timelines_of
-from checker.findings import Finding, short_id
-from checker.report import summary
-from checker.store import InputError, locate
+from lifecheck.checker.check import InputReport, replay_source
+from lifecheck.checker.reading.store import InputError, locate
+from lifecheck.checker.reports.diagrams import GraphvizMissing, overlay_from, render
+from lifecheck.checker.reports.text import summary
+from lifecheck.checker.reports.timeline import render as render_timeline
+from lifecheck.checker.reports.timeline import timelines_of
+from lifecheck.checker.rules.findings import Finding, short_id
 
 #: Timelines drawn per input: the agents with the most findings first.
 TIMELINES = 10

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from checker import events as ev
+from lifecheck.checker.reading import events as ev
 
 
 @dataclass(slots=True, kw_only=True)

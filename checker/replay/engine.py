@@ -13,17 +13,17 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, BinaryIO
 
-from checker import events as ev
-from checker.explanations import History, explain
-from checker.findings import Finding, short_id
-from checker.messages import Context, transition_message
-from checker.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
-from checker.reader import LogReader, Malformed
-from checker.segments import read_parallel
-from spec import LIFECYCLE
-from spec.lifecycle import LIMBO, STOPPED
-from spec.model import Transition
-from spec.tables import Entry, Outcome, compile_table
+from lifecheck.checker.reading import events as ev
+from lifecheck.checker.reading.reader import LogReader, Malformed
+from lifecheck.checker.reading.segments import read_parallel
+from lifecheck.checker.replay.history import History, explain
+from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
+from lifecheck.checker.rules.findings import Finding, short_id
+from lifecheck.checker.rules.messages import Context, transition_message
+from lifecheck.spec import LIFECYCLE
+from lifecheck.spec.lifecycle import LIMBO, STOPPED
+from lifecheck.spec.model import Transition
+from lifecheck.spec.tables import Entry, Outcome, compile_table
 
 DEFAULT_SEMANTICS = "d11b83e"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import msgspec
 
-from checker.events import U32, AgentCreated, UtcDateTime
-from checker.projection import AgentIndex, AgentRecord
+from lifecheck.checker.reading.events import U32, AgentCreated, UtcDateTime
+from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
 
 _SNAPSHOT = re.compile(r"snapshot-(\d{4,})\.json")
 _LOG = re.compile(r"log-(\d{4,})\.jsonl")

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from checker import events as ev
-from checker.check import new_replay
-from checker.findings import Finding, short_id
-from checker.projection import AgentRecord
-from checker.reader import LogReader
-from checker.replay import Replay
-from checker.store import Source
+from lifecheck.checker.check import new_replay
+from lifecheck.checker.reading import events as ev
+from lifecheck.checker.reading.reader import LogReader
+from lifecheck.checker.reading.store import Source
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.replay.projection import AgentRecord
+from lifecheck.checker.rules.findings import Finding, short_id
 
 #: What the timeline shows of a record: its fields, and whether it is in the running set.
 Fields = dict[str, Any]

@@ -10,9 +10,9 @@ from urllib.parse import quote
 
 import msgspec
 
-from checker.check import InputReport
-from checker.findings import Finding
-from checker.rules import RULES, Severity
+from lifecheck.checker.check import InputReport
+from lifecheck.checker.rules.catalogue import RULES, Severity
+from lifecheck.checker.rules.findings import Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

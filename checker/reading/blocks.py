@@ -27,8 +27,8 @@ from typing import Any, TypeVar, cast
 import msgspec
 from msgspec.structs import astuple
 
-from checker.events import EVENT_TYPES, Event, MessagePosted, PrOpened
-from checker.lines import (
+from lifecheck.checker.reading.events import EVENT_TYPES, Event, MessagePosted, PrOpened
+from lifecheck.checker.reading.lines import (
     DECODE_ERRORS,
     UNSIGNED,
     Envelope,

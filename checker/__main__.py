@@ -1,5 +1,0 @@
-"""``python -m checker`` runs the ``lifecheck`` command."""
-
-from checker.cli import main
-
-main()

@@ -1,0 +1,1 @@
+"""lifecheck: check Midtown agent event logs against an explicit lifecycle state machine."""
