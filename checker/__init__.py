@@ -10,8 +10,8 @@ from lifecheck.checker.reading.store import InputError, locate, read_snapshot
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex, AgentRecord
 from lifecheck.checker.reports.text import render_text, to_json
-from lifecheck.checker.rules.catalogue import RULES, Rule, Severity
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.spec.catalogue import RULES, Rule, Severity
 
 __all__ = [
     "PROJECTIONS",

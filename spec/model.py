@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import product
 
+from lifecheck.spec.catalogue import RuleId
+
 
 @dataclass(frozen=True, slots=True)
 class Condition:
@@ -58,7 +60,7 @@ class State:
     name: str
     description: str
     invariants: Conjunction
-    rule: str | None = None
+    rule: RuleId | None = None
 
     @property
     def forbidden(self) -> bool:
@@ -80,8 +82,8 @@ class Transition:
     event: str
     target: str
     guard: Conjunction = ()
-    rules: tuple[str, ...] = ()
-    entry_rule: str | None = None
+    rules: tuple[RuleId, ...] = ()
+    entry_rule: RuleId | None = None
     semantics: frozenset[str] = frozenset()
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from lifecheck.spec.catalogue import RuleId
 from lifecheck.spec.model import Spec, Transition, assignments, satisfied
 
 
@@ -18,8 +19,8 @@ class Outcome:
     """
 
     target: str
-    rules: tuple[str, ...]
-    entry_rule: str | None
+    rules: tuple[RuleId, ...]
+    entry_rule: RuleId | None
     transition: Transition
 
 

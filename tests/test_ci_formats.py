@@ -11,7 +11,7 @@ import pytest
 from lifecheck.checker import InputReport, check_path
 from lifecheck.checker.reports.junit import to_junit
 from lifecheck.checker.reports.sarif import to_sarif, uri
-from lifecheck.checker.rules.catalogue import RULES, Severity
+from lifecheck.spec.catalogue import RULES, Severity
 from tests.builders import run_cli
 
 ROOT = Path(__file__).parents[1]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.replay.history import END_RULES
-from lifecheck.checker.rules.catalogue import RULES
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.spec.catalogue import RULES
 from tests.test_rules import CASES, Case
 
 GOLDEN = Path(__file__).parent / "golden" / "explanations.txt"

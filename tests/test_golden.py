@@ -10,7 +10,7 @@ import pytest
 from lifecheck.checker import check_path, render_text, to_json
 from lifecheck.checker.reports.junit import to_junit
 from lifecheck.checker.reports.sarif import to_sarif
-from lifecheck.checker.rules.catalogue import Severity
+from lifecheck.spec.catalogue import Severity
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lifecheck.checker.rules.catalogue import RULES
+from lifecheck.spec.catalogue import RULES
 from tests.builders import (
     collected,
     created,

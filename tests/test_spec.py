@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lifecheck.checker.rules.catalogue import RULES
 from lifecheck.spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec, State, Transition, when
+from lifecheck.spec.catalogue import RULES
 from lifecheck.spec.lifecycle import COLLECTED, CREATED, LIMBO, RUNNING, SESSIONLESS, STOPPED
 from lifecheck.spec.machine import build_machine
 from lifecheck.spec.tables import compile_table

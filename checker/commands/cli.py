@@ -31,8 +31,8 @@ from lifecheck.checker.reports.text import (
     render_text,
     to_json,
 )
-from lifecheck.checker.rules.catalogue import RULES, Severity
 from lifecheck.spec import LIFECYCLE, SEMANTICS, InvalidSpec, Spec
+from lifecheck.spec.catalogue import RULES, Severity
 from lifecheck.spec.model import Transition
 from lifecheck.spec.validate import validate
 

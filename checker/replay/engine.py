@@ -21,6 +21,7 @@ from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex, AgentRe
 from lifecheck.checker.rules.findings import Finding, short_id
 from lifecheck.checker.rules.messages import Context, transition_message
 from lifecheck.spec import LIFECYCLE
+from lifecheck.spec.catalogue import RuleId
 from lifecheck.spec.lifecycle import LIMBO, STOPPED
 from lifecheck.spec.model import Transition
 from lifecheck.spec.tables import Entry, Outcome, compile_table
@@ -546,7 +547,7 @@ class Replay:
 
     def _add(
         self,
-        rule: str,
+        rule: RuleId,
         line: int | None,
         agent_id: str | None,
         agent_name: str | None,

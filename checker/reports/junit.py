@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from lifecheck.checker.check import InputReport
-from lifecheck.checker.rules.catalogue import RULES, Severity
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.spec.catalogue import RULES, Severity
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 

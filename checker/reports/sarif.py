@@ -11,8 +11,8 @@ from urllib.parse import quote
 import msgspec
 
 from lifecheck.checker.check import InputReport
-from lifecheck.checker.rules.catalogue import RULES, Severity
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -48,7 +48,7 @@ def to_sarif(reports: Sequence[InputReport], semantics: str) -> bytes:
     return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
 
 
-def _descriptor(rule_id: str) -> dict[str, Any]:
+def _descriptor(rule_id: RuleId) -> dict[str, Any]:
     rule = RULES[rule_id]
     return {
         "id": rule.id,
@@ -73,7 +73,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "dropped": finding.dropped,
     }
     text = "\n".join(filter(None, (finding.message, finding.explanation)))
-    result = {
+    result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],

@@ -11,8 +11,8 @@ from typing import Any
 import msgspec
 
 from lifecheck.checker.check import InputReport
-from lifecheck.checker.rules.catalogue import Severity
 from lifecheck.checker.rules.findings import Finding, short_id
+from lifecheck.spec.catalogue import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

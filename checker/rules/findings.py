@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lifecheck.checker.replay.history import Evidence
-from lifecheck.checker.rules.catalogue import RULES, Severity
+from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -19,7 +19,7 @@ class Finding:
     :mod:`lifecheck.checker.replay.history`).
     """
 
-    rule: str
+    rule: RuleId
     path: str
     line: int | None
     agent_id: str | None

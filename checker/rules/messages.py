@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from lifecheck.checker.replay.projection import AgentRecord
 from lifecheck.checker.rules.findings import short_id
+from lifecheck.spec.catalogue import RuleId
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,6 @@ _TEXTS: dict[str, Callable[[Context], str]] = {
 }
 
 
-def transition_message(rule: str, context: Context) -> str:
+def transition_message(rule: RuleId, context: Context) -> str:
     """The message for a rule the transition table reports."""
     return _TEXTS[rule](context)

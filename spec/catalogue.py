@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal, get_args
 
 
 class Severity(StrEnum):
@@ -14,11 +15,45 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+#: Every rule id of the catalogue: a closed vocabulary that mypy checks.
+RuleId = Literal[
+    "parse-error",
+    "unknown-agent",
+    "duplicate-id",
+    "fork-without-thread",
+    "event-after-gc",
+    "start-while-running",
+    "resume-while-running",
+    "resume-without-session",
+    "stale-session-resumed",
+    "pid-zero",
+    "pid-reuse",
+    "duplicate-running-worker-task",
+    "duplicate-running-lead-channel",
+    "duplicate-running-name",
+    "stop-not-running",
+    "gc-running",
+    "gc-lead",
+    "gc-not-stopped",
+    "gc-index-clobber",
+    "unknown-name",
+    "session-not-found-ambiguous",
+    "session-not-found-misattributed",
+    "stale-pid",
+    "running-without-session",
+    "resume-loop",
+    "zombie-running",
+    "limbo-unresolved",
+    "started-without-session",
+    "dangling-agent-ref",
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One rule of the catalogue: its id, severity, a one-line summary and what to do."""
 
-    id: str
+    id: RuleId
     severity: Severity
     summary: str
     help: str
@@ -26,7 +61,7 @@ class Rule:
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-RULES: dict[str, Rule] = {
+RULES: dict[RuleId, Rule] = {
     rule.id: rule
     for rule in (
         Rule("parse-error", _E, "a line is not a valid DomainEvent; replay stops there",
@@ -120,3 +155,5 @@ RULES: dict[str, Rule] = {
              "created; usually history from before the log's snapshot."),
     )
 }  # fmt: skip
+
+assert set(RULES) == set(get_args(RuleId)), "RULES and RuleId list the same ids"
