@@ -110,6 +110,8 @@ def compile_lifecheck() -> None:
     """Byte-compile lifecheck, as `pip install` does: an installed tool does not compile its
     source at each start (this checkout may run with PYTHONDONTWRITEBYTECODE set)."""
     root = Path(__file__).resolve().parent.parent
+    # compileall does not follow the symlinks lifecheck/checker and lifecheck/spec: their
+    # targets are compiled in place, and `import lifecheck.checker...` finds the same files.
     for package in ("lifecheck", "checker", "spec"):
         compileall.compile_dir(root / package, quiet=1)
 

@@ -1,39 +1,43 @@
-"""Checking one input end to end: locate it, read it, replay it, collect findings."""
+"""Checking inputs end to end: locate each, read it, replay it, collect the report data.
+
+This is where reading meets the replay core: the readers turn a log into ``(line,
+event)`` pairs, the replay checks them. Nothing here changes process-wide settings; the
+command line does that (:mod:`lifecheck.checker.commands`).
+"""
 
 from __future__ import annotations
 
-import gc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import BinaryIO
 
-from lifecheck.checker.commands.progress import Progress, stderr_bar
-from lifecheck.checker.reading.segments import cuts
+from lifecheck.checker.reading.reader import LogReader
+from lifecheck.checker.reading.segments import cuts, read_parallel
 from lifecheck.checker.reading.store import InputError, Source, locate, read_snapshot, reason
+from lifecheck.checker.replay.coverage import Coverage
 from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS, Replay
+from lifecheck.checker.replay.observers import Observer
+from lifecheck.checker.replay.projection import AgentIndex
+from lifecheck.checker.replay.timeline import Timeline, TimelineRecorder
+from lifecheck.checker.reports.data import InputReport
+from lifecheck.checker.reports.diagrams import AgentPath, overlay_from
 from lifecheck.checker.rules.findings import Finding
-from lifecheck.spec.model import Transition
+from lifecheck.spec.render import Overlay
 
+#: Timelines kept per input when asked for: the agents with the most findings first.
+TIMELINES = 10
 
-@dataclass(frozen=True, slots=True)
-class InputReport:
-    """The outcome for one input path: its findings, or why it could not be read.
+#: Makes a progress meter for a log of ``size`` bytes: called with the bytes read so far.
+ProgressMeter = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 
-    ``taken`` counts the spec transitions the replay took, ``entered`` the states records
-    moved into (what ``lifecheck coverage`` reports).
-    """
-
-    path: str
-    events: int = 0
-    agents: int = 0
-    findings: tuple[Finding, ...] = ()
-    log: str | None = None
-    snapshot: str | None = None
-    notes: tuple[str, ...] = field(default=())
-    error: str | None = None
-    taken: Mapping[Transition, int] = field(default_factory=dict)
-    entered: Mapping[str, int] = field(default_factory=dict)
+#: Makes the pool of ``workers`` processes a big log is validated in.
+PoolFactory = Callable[[int], "Executor"]
 
 
 def check_path(
@@ -42,80 +46,177 @@ def check_path(
     *,
     exact: bool = False,
     jobs: int = 1,
-    progress: bool = False,
+    pool: PoolFactory | None = None,
+    progress: ProgressMeter | None = None,
+    timelines: bool = False,
 ) -> InputReport:
     """Check a log file or store directory; unreadable inputs come back with ``error``.
 
     ``exact`` reads line by line with every serde rule (slower); ``jobs`` > 1 validates a
-    big log in that many processes; ``progress`` shows a bar on stderr when reading takes
-    more than a few seconds.
+    big log in that many processes (from ``pool``, by default a plain process pool);
+    ``progress`` makes a meter for each log read; ``timelines`` keeps the timelines of the
+    :data:`TIMELINES` agents with most findings.
     """
+    coverage = Coverage()
     try:
         source = locate(path)
-        replay = replay_source(source, semantics, exact=exact, jobs=jobs, progress=progress)
+        replay = new_replay(source, semantics, observers=[coverage])
+        recorder = TimelineRecorder(replay) if timelines else None
+        events = read_source(source, replay, recorder, exact=exact, jobs=jobs, pool=pool,
+                             progress=progress)  # fmt: skip
     except InputError as error:
         return InputReport(path=path, error=str(error))
+    findings = replay.finish()
     return InputReport(
         path=source.path,
-        events=replay.events,
+        events=events,
         agents=len(replay.index.by_id),
-        findings=tuple(replay.finish()),
+        findings=tuple(findings),
         log=source.log,
         snapshot=source.snapshot,
         notes=source.notes,
-        taken=replay.taken,
-        entered=replay.entered,
+        taken=coverage.taken,
+        entered=coverage.entered,
+        timelines=() if recorder is None else _most_found(recorder, findings),
     )
 
 
-def new_replay(source: Source, semantics: str, *, record_steps: bool = False) -> Replay:
+def _most_found(recorder: TimelineRecorder, findings: Sequence[Finding]) -> tuple[Timeline, ...]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.agent_id:
+            counts[finding.agent_id] = counts.get(finding.agent_id, 0) + 1
+    chosen = sorted(counts, key=lambda agent: (-counts[agent], agent))[:TIMELINES]
+    every = recorder.finish(findings)
+    return tuple(every[agent] for agent in chosen)
+
+
+def new_replay(
+    source: Source, semantics: str, *, observers: Sequence[Observer] = (), explain: bool = True
+) -> Replay:
     """A replay of ``source`` not yet run: its snapshot's index loaded, if it has one."""
     return Replay(
         path=source.log or source.snapshot or source.path,
         semantics=semantics,
         index=read_snapshot(source.snapshot) if source.snapshot else None,
         snapshot_path=source.snapshot,
-        record_steps=record_steps,
+        observers=observers,
+        explain=explain,
     )
 
 
-@contextmanager
-def _no_cycle_collector() -> Iterator[None]:
-    """Pause Python's cycle collector while a log is read and replayed (in the workers too,
-    which are forked then). Reading makes no reference cycles, only millions of short-lived
-    objects, and the collector's passes over them cost 5-7% of a big log's time; memory is
-    unchanged (the benchmark measures it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def replay_source(
+def read_source(
     source: Source,
-    semantics: str,
+    replay: Replay,
+    recorder: TimelineRecorder | None = None,
     *,
-    record_steps: bool = False,
     exact: bool = False,
     jobs: int = 1,
-    progress: bool = False,
-) -> Replay:
-    """Replay a located input to its end (or its first malformed line)."""
-    replay = new_replay(source, semantics, record_steps=record_steps)
-    if source.log is not None:
-        try:
-            with open(source.log, "rb") as log, _no_cycle_collector():
-                size = os.fstat(log.fileno()).st_size
-                with Progress(size, stderr_bar(source.log)) as bar:
-                    shown = bar if progress else None
-                    at = cuts(log, size, jobs)
-                    if len(at) > 2:
-                        replay.read_segments(source.log, at, jobs=jobs, exact=exact, progress=shown)
-                    else:
-                        replay.read(log, exact=exact, progress=shown)
-        except OSError as error:
-            raise InputError(f"{source.log}: {reason(error)}") from None
-    return replay
+    pool: PoolFactory | None = None,
+    progress: ProgressMeter | None = None,
+) -> int:
+    """Feed a located input's log to ``replay`` (through ``recorder``, if any) to its end or
+    its first malformed line; return the number of events read."""
+    if source.log is None:
+        return 0
+    try:
+        with open(source.log, "rb") as log:
+            size = os.fstat(log.fileno()).st_size
+            meter = progress(source.log, size) if progress else nullcontext(None)
+            with meter as shown:
+                at = cuts(log, size, jobs)
+                if len(at) <= 2:
+                    return read_log(replay, log, recorder, exact=exact, progress=shown)
+                events, malformed = read_parallel(
+                    source.log, at, replay.wanted, (recorder or replay).run,
+                    jobs=jobs, pool=pool or _plain_pool, exact=exact, progress=shown,
+                )  # fmt: skip
+                if malformed is not None:
+                    replay.stopped_at_bad_line(malformed.line, malformed.reason, malformed.dropped)
+                return events
+    except OSError as error:
+        raise InputError(f"{source.log}: {reason(error)}") from None
+
+
+def read_log(
+    replay: Replay,
+    log: BinaryIO | Iterable[bytes],
+    recorder: TimelineRecorder | None = None,
+    *,
+    exact: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Feed a log (a binary file or its lines) to ``replay`` up to its first malformed line;
+    return the number of events read."""
+    reader = LogReader(log, replay.wanted, exact=exact, progress=progress)
+    (recorder or replay).run(reader)
+    if (bad := reader.malformed) is not None:
+        replay.stopped_at_bad_line(bad.line, bad.reason, bad.dropped)
+    return reader.events
+
+
+def timelines_of(source: Source, agents: Sequence[str], semantics: str) -> list[Timeline]:
+    """The timelines of several agents (ids or names), from one replay of a located input."""
+    replay = new_replay(source, semantics)
+    recorder = TimelineRecorder(replay, agents)
+    read_source(source, replay, recorder)
+    timelines = recorder.finish(replay.finish())
+    return [timelines[agent] for agent in agents]
+
+
+def timeline_of(source: Source, agent: str, semantics: str) -> Timeline:
+    """The whole timeline of ``agent`` in a located input, end-of-replay findings included."""
+    return timelines_of(source, [agent], semantics)[0]
+
+
+def trace_overlay(
+    path: str, semantics: str, agent: str | None = None, *, label: str | None = None
+) -> Overlay:
+    """What the log or store at ``path`` did, for a diagram titled with ``label`` (the path
+    by default), and with ``agent`` (an id, id prefix or name) that agent's numbered path."""
+    source = locate(path)
+    coverage = Coverage(steps=agent is not None)
+    replay = new_replay(source, semantics, observers=[coverage], explain=False)
+    events = read_source(source, replay)
+    chosen = None
+    if agent is not None:
+        agent_id = resolve_agent(replay.index, agent, replay.path)
+        steps = (coverage.steps or {}).get(agent_id, [])
+        chosen = AgentPath(agent_id, replay.index.by_id[agent_id].name, steps)
+    taken, entered = coverage.taken, coverage.entered
+    return overlay_from(semantics, label or path, events, taken, entered, chosen)
+
+
+def resolve_agent(index: AgentIndex, agent: str, where: str) -> str:
+    """An id, a unique id prefix, or a name (its most recently created record) in ``index``;
+    :class:`InputError` naming ``where`` when there is none."""
+    by_id = index.by_id
+    if agent in by_id:
+        return agent
+    prefixed = [i for i in by_id if i.startswith(agent)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    named = [i for i, record in by_id.items() if record.name == agent]
+    if named:
+        return named[-1]
+    raise InputError(f"{where}: no agent with id or name {agent!r}")
+
+
+def _plain_pool(workers: int) -> Executor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers)
+
+
+__all__ = [
+    "InputReport",
+    "check_path",
+    "locate",
+    "new_replay",
+    "read_log",
+    "read_source",
+    "resolve_agent",
+    "timeline_of",
+    "timelines_of",
+    "trace_overlay",
+]

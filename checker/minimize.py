@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lifecheck.checker.check import read_log
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.replay.projection import AgentIndex
 from lifecheck.checker.rules.findings import Finding
@@ -43,9 +44,12 @@ def minimize(
 
     def found(kept: Sequence[int]) -> list[Finding]:
         replay = Replay(
-            path="log", semantics=semantics, index=None if snapshot is None else snapshot.copy()
+            path="log",
+            semantics=semantics,
+            index=None if snapshot is None else snapshot.copy(),
+            explain=False,  # a throwaway replay: only whether the finding is there matters
         )
-        replay.read([lines[i] for i in kept])
+        read_log(replay, [lines[i] for i in kept])
         return [f for f in replay.finish() if target.matches(f)]
 
     def keeps(kept: Sequence[int]) -> bool:

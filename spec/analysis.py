@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from lifecheck.spec.graph import enters_forbidden, lifecycle_graph
+from lifecheck.spec.graph import lifecycle_graph
 from lifecheck.spec.model import describe
 
 if TYPE_CHECKING:
@@ -65,9 +65,8 @@ def coverage(spec: Spec, semantics: str, taken: Mapping[Transition, int]) -> dic
         for rule in transition.rules:
             key = ("pair", transition.source, transition.event, rule)
             forbidden[key] = forbidden.get(key, 0) + count
-        if enters_forbidden(spec, transition):
-            rule = transition.entry_rule or spec.state(transition.target).rule or ""
-            key = ("state", transition.target, transition.event, rule)
+        if (entry_rule := spec.rule_on_entry(transition)) is not None:
+            key = ("state", transition.target, transition.event, entry_rule)
             forbidden[key] = forbidden.get(key, 0) + count
     return {
         "semantics": semantics,

@@ -1,7 +1,15 @@
-"""The rule catalogue (rules.md §4): every rule id, its severity and what it means."""
+"""The rule catalogue: every rule's id, severity, family, summary and help, once.
+
+Everything that names a rule derives from this table: the spec (:mod:`lifecheck.spec.model`
+types its rule fields with :data:`RuleId`), the replay and its messages, the SARIF and JUnit
+reports, the README's rule table and ``docs/rules.md`` (both checked against
+:func:`markdown_table` by the tests). ``docs/rules.md`` states what each rule means in full.
+Which spec transitions and states carry a rule: :meth:`lifecheck.spec.model.Spec.carriers`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, get_args
@@ -15,7 +23,25 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-#: Every rule id of the catalogue: a closed vocabulary that mypy checks.
+class Family(StrEnum):
+    """Where a rule is checked.
+
+    ``reading``: a line the daemon cannot parse. ``transition``: a forbidden (state, event)
+    pair of the spec's table. ``state``: an event moved a record into a forbidden state of
+    the spec. ``index``: the replayed agent index around one event (ids, pids, routing keys
+    that running records share). ``name``: ``AgentSessionNotFound``, which is keyed by name.
+    ``end``: the state the replay ends in.
+    """
+
+    READING = "reading"
+    TRANSITION = "transition"
+    STATE = "state"
+    INDEX = "index"
+    NAME = "name"
+    END = "end"
+
+
+#: Every rule id of the catalogue, in catalogue order: a closed vocabulary that mypy checks.
 RuleId = Literal[
     "parse-error",
     "unknown-agent",
@@ -51,109 +77,183 @@ RuleId = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule of the catalogue: its id, severity, a one-line summary and what to do."""
+    """One rule: its id, severity and family, a one-line summary and what to do about it."""
 
     id: RuleId
     severity: Severity
+    family: Family
     summary: str
     help: str
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+_READING, _TRANSITION, _STATE = Family.READING, Family.TRANSITION, Family.STATE
+_INDEX, _NAME, _END = Family.INDEX, Family.NAME, Family.END
 
-RULES: dict[RuleId, Rule] = {
-    rule.id: rule
-    for rule in (
-        Rule("parse-error", _E, "a line is not a valid DomainEvent; replay stops there",
-             "The daemon's recovery stops at this line and rewrites the log without it and "
-             "everything after it. Find what wrote it (a crash mid-write, an edit by hand); "
-             "keep a copy of the log before restarting the daemon."),
-        Rule("unknown-agent", _E, "an id-keyed agent event names an id never created",
-             "The daemon ignores the event. Look for the missing AgentCreated: a log "
-             "truncated by recovery, or a snapshot that lost the record."),
-        Rule("duplicate-id", _E, "AgentCreated reuses an id that already exists",
-             "The daemon replaces the record, but the running set and the routing maps keep "
-             "the old one's entries. Ids must be fresh UUIDs."),
-        Rule("fork-without-thread", _E, "a Fork is created with no bound_thread_id",
-             "No thread can route to this fork. The code that spawns forks must pass the "
-             "thread it is bound to."),
-        Rule("event-after-gc", _E, "an id-keyed agent event targets a garbage-collected record",
-             "Something still acts on an agent after collecting it; the daemon applies the "
-             "event anyway. Stop the agent's tasks before collecting it."),
-        Rule("start-while-running", _E, "AgentStarted for a record already running",
-             "A second process was started for a running agent; the first one's pid is "
-             "lost. Check the spawn path for a missing 'already running' guard."),
-        Rule("resume-while-running", _E, "AgentResumed for a record already running",
-             "The daemon resumed an agent it believes is running; the old pid is lost. "
-             "Check the resume path for a missing 'already running' guard."),
-        Rule("resume-without-session", _E, "AgentResumed for a stopped record with no session",
-             "There is no session to resume, so the resumed process starts from nothing or "
-             "fails. Resume only records with a session_id; respawn the others."),
-        Rule("stale-session-resumed", _E, "AgentResumed of a session known to be gone",
-             "The session already hit 'No conversation found'; resuming it fails again. "
-             "Clear the session when AgentSessionNotFound is applied (see --semantics "
-             "proposed)."),
-        Rule("pid-zero", _E, "AgentStarted or AgentResumed with pid 0",
-             "kill -0 0 always succeeds, so the health check never sees this agent die. "
-             "Record the child's real pid."),
-        Rule("pid-reuse", _W, "a new pid is still held by another running or limbo record",
-             "Two records claim one process: signals and health checks for one hit the "
-             "other. Clear the pid when a record stops (and out of limbo)."),
-        Rule("duplicate-running-worker-task", _E, "two running Workers share a task",
-             "Two workers run the same task; by_task routes to only one of them. Stop the "
-             "old worker before spawning a new one for the task."),
-        Rule("duplicate-running-lead-channel", _E, "two running Leads share a channel",
-             "Two leads answer in one channel; by_channel routing is ambiguous. Stop the "
-             "old lead before starting another, and check ChannelRenamed merges."),
-        Rule("duplicate-running-name", _W, "two running records share a name",
-             "by_name (and AgentSessionNotFound, which is keyed by name) reaches only the "
-             "newest one. Stop or collect the old record before reusing its name."),
-        Rule("stop-not-running", _W, "AgentStopped for a record neither running nor in limbo",
-             "A second stop, or a stop of an agent never started: harmless to the index, "
-             "but a sign that the daemon lost track of the process."),
-        Rule("gc-running", _E, "AgentGarbageCollected for a running record",
-             "A running agent was collected: its process is orphaned. Stop it first."),
-        Rule("gc-lead", _E, "AgentGarbageCollected for a Lead (leads are never collected)",
-             "Leads must never be collected; the channel loses its lead."),
-        Rule("gc-not-stopped", _E, "AgentGarbageCollected for a record with no stopped_at",
-             "Collection must follow a stop; this record never stopped (or is in limbo)."),
-        Rule("gc-index-clobber", _W, "collecting a record removes a newer record's index entries",
-             "The daemon removes by_name/by_task/by_thread entries without checking that "
-             "they still point at the collected record, so the newer record becomes "
-             "unreachable. Remove an entry only when it points at the collected id."),
-        Rule("unknown-name", _W, "AgentSessionNotFound names no record",
-             "The daemon ignores it; the failing session belongs to a record the index "
-             "no longer reaches by name."),
-        Rule("session-not-found-ambiguous", _E, "AgentSessionNotFound while same-name records run",
-             "The event is keyed by name, so the daemon cannot tell which record's session "
-             "failed and clears by_name[name]'s. Key the event by agent id."),
-        Rule("session-not-found-misattributed", _E, "AgentSessionNotFound hits the wrong record",
-             "The failed session is another record's, but the daemon clears by_name[name]'s: "
-             "the broken one keeps running on a dead session. Key the event by agent id."),
-        Rule("stale-pid", _W, "a record is left in limbo: not running, stale pid, no stopped_at",
-             "The event took the record out of the running set but left its pid and set no "
-             "stopped_at, so the daemon will neither resume nor collect it (PR #2330). Make "
-             "the event act as a stop: clear the pid and set stopped_at."),
-        Rule("running-without-session", _E, "a record is left running with no session",
-             "A running record with no session cannot be resumed: on restart the daemon "
-             "loops on it (the PR #2330 incident). Take it out of the running set when its "
-             "session is cleared."),
-        Rule("resume-loop", _E, "the 3rd AgentSessionNotFound for one name",
-             "The daemon keeps resuming a session that no longer exists. Stop the record on "
-             "the first AgentSessionNotFound (see --semantics proposed)."),
-        Rule("zombie-running", _E, "at the end, a record runs on a session known to be dead",
-             "After replay the daemon believes this agent runs on a session that hit 'No "
-             "conversation found'; the next restart resumes it and fails."),
-        Rule("limbo-unresolved", _E, "at the end, a record is still in limbo",
-             "After replay this record has a pid, no stopped_at and is not running: the "
-             "daemon will never resume or collect it. Stop it (AgentStopped) to get out."),
-        Rule("started-without-session", _I, "AgentStarted with a null session_id (old daemons)",
-             "Logs from daemons before session ids were recorded; such a record cannot be "
-             "resumed, only respawned."),
-        Rule("dangling-agent-ref", _I, "a non-agent event names an agent id never created",
-             "A task, mention, health check or usage event names an agent the log never "
-             "created; usually history from before the log's snapshot."),
-    )
-}  # fmt: skip
+_CATALOGUE = (
+    Rule("parse-error", _E, _READING,
+         "a line is not a valid DomainEvent; replay stops there",
+         "The daemon's recovery stops at this line and rewrites the log without it and "
+         "everything after it. Find what wrote it (a crash mid-write, an edit by hand); "
+         "keep a copy of the log before restarting the daemon."),
+    Rule("unknown-agent", _E, _INDEX,
+         "an id-keyed agent event names an id never created",
+         "The daemon ignores the event. Look for the missing AgentCreated: a log "
+         "truncated by recovery, or a snapshot that lost the record."),
+    Rule("duplicate-id", _E, _TRANSITION,
+         "AgentCreated reuses an id that already exists",
+         "The daemon replaces the record, but the running set and the routing maps keep "
+         "the old one's entries. Ids must be fresh UUIDs."),
+    Rule("fork-without-thread", _E, _INDEX,
+         "a Fork is created with no bound_thread_id",
+         "No thread can route to this fork. The code that spawns forks must pass the "
+         "thread it is bound to."),
+    Rule("event-after-gc", _E, _TRANSITION,
+         "an id-keyed agent event targets a garbage-collected record",
+         "Something still acts on an agent after collecting it; the daemon applies the "
+         "event anyway. Stop the agent's tasks before collecting it."),
+    Rule("start-while-running", _E, _TRANSITION,
+         "AgentStarted for a record already running",
+         "A second process was started for a running agent; the first one's pid is "
+         "lost. Check the spawn path for a missing 'already running' guard."),
+    Rule("resume-while-running", _E, _TRANSITION,
+         "AgentResumed for a record already running",
+         "The daemon resumed an agent it believes is running; the old pid is lost. "
+         "Check the resume path for a missing 'already running' guard."),
+    Rule("resume-without-session", _E, _TRANSITION,
+         "AgentResumed for a stopped record with no session",
+         "There is no session to resume, so the resumed process starts from nothing or "
+         "fails. Resume only records with a session_id; respawn the others."),
+    Rule("stale-session-resumed", _E, _INDEX,
+         "AgentResumed of a session known to be gone",
+         "The session already hit 'No conversation found'; resuming it fails again. "
+         "Clear the session when AgentSessionNotFound is applied (see --semantics "
+         "proposed)."),
+    Rule("pid-zero", _E, _INDEX,
+         "AgentStarted or AgentResumed with pid 0",
+         "kill -0 0 always succeeds, so the health check never sees this agent die. "
+         "Record the child's real pid."),
+    Rule("pid-reuse", _W, _INDEX,
+         "a new pid is still held by another running or limbo record",
+         "Two records claim one process: signals and health checks for one hit the "
+         "other. Clear the pid when a record stops (and out of limbo)."),
+    Rule("duplicate-running-worker-task", _E, _INDEX,
+         "two running Workers share a task",
+         "Two workers run the same task; by_task routes to only one of them. Stop the "
+         "old worker before spawning a new one for the task."),
+    Rule("duplicate-running-lead-channel", _E, _INDEX,
+         "two running Leads share a channel",
+         "Two leads answer in one channel; by_channel routing is ambiguous. Stop the "
+         "old lead before starting another, and check ChannelRenamed merges."),
+    Rule("duplicate-running-name", _W, _INDEX,
+         "two running records share a name",
+         "by_name (and AgentSessionNotFound, which is keyed by name) reaches only the "
+         "newest one. Stop or collect the old record before reusing its name."),
+    Rule("stop-not-running", _W, _TRANSITION,
+         "AgentStopped for a record neither running nor in limbo",
+         "A second stop, or a stop of an agent never started: harmless to the index, "
+         "but a sign that the daemon lost track of the process."),
+    Rule("gc-running", _E, _TRANSITION,
+         "AgentGarbageCollected for a running record",
+         "A running agent was collected: its process is orphaned. Stop it first."),
+    Rule("gc-lead", _E, _TRANSITION,
+         "AgentGarbageCollected for a Lead (leads are never collected)",
+         "Leads must never be collected; the channel loses its lead."),
+    Rule("gc-not-stopped", _E, _TRANSITION,
+         "AgentGarbageCollected for a record with no stopped_at",
+         "Collection must follow a stop; this record never stopped (or is in limbo)."),
+    Rule("gc-index-clobber", _W, _INDEX,
+         "collecting a record removes a newer record's index entries",
+         "The daemon removes by_name/by_task/by_thread entries without checking that "
+         "they still point at the collected record, so the newer record becomes "
+         "unreachable. Remove an entry only when it points at the collected id."),
+    Rule("unknown-name", _W, _NAME,
+         "AgentSessionNotFound names no record",
+         "The daemon ignores it; the failing session belongs to a record the index "
+         "no longer reaches by name."),
+    Rule("session-not-found-ambiguous", _E, _NAME,
+         "AgentSessionNotFound while same-name records run",
+         "The event is keyed by name, so the daemon cannot tell which record's session "
+         "failed and clears by_name[name]'s. Key the event by agent id."),
+    Rule("session-not-found-misattributed", _E, _NAME,
+         "AgentSessionNotFound hits the wrong record",
+         "The failed session is another record's, but the daemon clears by_name[name]'s: "
+         "the broken one keeps running on a dead session. Key the event by agent id."),
+    Rule("stale-pid", _W, _STATE,
+         "a record is left in limbo: not running, stale pid, no stopped_at",
+         "The event took the record out of the running set but left its pid and set no "
+         "stopped_at, so the daemon will neither resume nor collect it (PR #2330). Make "
+         "the event act as a stop: clear the pid and set stopped_at."),
+    Rule("running-without-session", _E, _STATE,
+         "a record is left running with no session",
+         "A running record with no session cannot be resumed: on restart the daemon "
+         "loops on it (the PR #2330 incident). Take it out of the running set when its "
+         "session is cleared."),
+    Rule("resume-loop", _E, _NAME,
+         "the 3rd AgentSessionNotFound for one name",
+         "The daemon keeps resuming a session that no longer exists. Stop the record on "
+         "the first AgentSessionNotFound (see --semantics proposed)."),
+    Rule("zombie-running", _E, _END,
+         "at the end, a record runs on a session known to be dead",
+         "After replay the daemon believes this agent runs on a session that hit 'No "
+         "conversation found'; the next restart resumes it and fails."),
+    Rule("limbo-unresolved", _E, _END,
+         "at the end, a record is still in limbo",
+         "After replay this record has a pid, no stopped_at and is not running: the "
+         "daemon will never resume or collect it. Stop it (AgentStopped) to get out."),
+    Rule("started-without-session", _I, _STATE,
+         "AgentStarted with a null session_id (old daemons)",
+         "Logs from daemons before session ids were recorded; such a record cannot be "
+         "resumed, only respawned."),
+    Rule("dangling-agent-ref", _I, _INDEX,
+         "a non-agent event names an agent id never created",
+         "A task, mention, health check or usage event names an agent the log never "
+         "created; usually history from before the log's snapshot."),
+)  # fmt: skip
 
-assert set(RULES) == set(get_args(RuleId)), "RULES and RuleId list the same ids"
+
+def check_catalogue(rules: Iterable[Rule]) -> None:
+    """Raise :class:`ValueError` unless ``rules`` lists every :data:`RuleId` once, in order.
+
+    Run on :data:`RULES` at import (a plain check, so ``python -O`` keeps it).
+    """
+    ids, expected = [rule.id for rule in rules], list(get_args(RuleId))
+    if ids == expected:
+        return
+    problems = [
+        f"{label}: {names}"
+        for label, names in (
+            ("missing", [i for i in expected if i not in ids]),
+            ("not a RuleId", [i for i in ids if i not in expected]),
+            ("listed twice", sorted({i for i in ids if ids.count(i) > 1})),
+        )
+        if names
+    ]
+    raise ValueError("; ".join(problems or ["not in RuleId's order"]))
+
+
+check_catalogue(_CATALOGUE)
+
+#: The catalogue by rule id, in catalogue order (the order of reports and tables).
+RULES: Mapping[RuleId, Rule] = {rule.id: rule for rule in _CATALOGUE}
+
+
+def rules_of(family: Family) -> tuple[RuleId, ...]:
+    """The ids of ``family``'s rules, in catalogue order."""
+    return tuple(rule.id for rule in _CATALOGUE if rule.family is family)
+
+
+def markdown_table(*, family: bool = False) -> str:
+    """The catalogue as the Markdown table of the README (``family``: that of docs/rules.md).
+
+    One row per rule, in catalogue order: id, severity, (family,) summary; ends in a newline.
+    """
+    head = ["Rule", "Severity", *(["Family"] if family else []), "Fires when"]
+    rows = [
+        [f"`{rule.id}`", str(rule.severity), *([str(rule.family)] if family else []),
+         rule.summary]
+        for rule in _CATALOGUE
+    ]  # fmt: skip
+    rule_line = "|---" * len(head) + "|\n"
+    head_line, *row_lines = (f"| {' | '.join(cells)} |\n" for cells in [head, *rows])
+    return head_line + rule_line + "".join(row_lines)

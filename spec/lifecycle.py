@@ -2,12 +2,14 @@
 
 A record's state is read off six facts the daemon's agent index holds for it; each event
 that targets a record moves it along one transition. Forbidden (state, event) pairs carry
-the rules of the lifecheck catalogue (``rules.md`` §4); so do the two forbidden states the
-daemon really produces. Only ``AgentSessionNotFound`` differs between daemon versions.
+rules of the catalogue (:mod:`lifecheck.spec.catalogue`; ``docs/rules.md``), and so do the
+two forbidden states the daemon really produces (:meth:`Spec.carriers` lists them). Only
+``AgentSessionNotFound`` differs between daemon versions.
 """
 
 from __future__ import annotations
 
+from lifecheck.spec.catalogue import RuleId
 from lifecheck.spec.model import Condition, Spec, State, Transition, when
 
 #: Daemon versions: PR #2330's head, the version before it, and the fix Midtown should make.
@@ -80,8 +82,8 @@ def _each(
     target: str,
     *,
     guard: tuple[Condition, ...] = (),
-    rules: tuple[str, ...] = (),
-    entry_rule: str | None = None,
+    rules: tuple[RuleId, ...] = (),
+    entry_rule: RuleId | None = None,
     semantics: frozenset[str] = frozenset(),
 ) -> list[Transition]:
     """The same transition from each of ``sources``."""
@@ -94,7 +96,7 @@ def _each(
 
 def _recreated() -> list[Transition]:
     """``AgentCreated`` for an id in use replaces the record but keeps it in ``running``."""
-    rule = ("duplicate-id",)
+    rule: tuple[RuleId, ...] = ("duplicate-id",)
     return [
         *_each(_NOT_RUNNING, "AgentCreated", CREATED, rules=rule),
         *_each(_RUNNING, "AgentCreated", SESSIONLESS, rules=rule),
@@ -107,9 +109,9 @@ def _recreated() -> list[Transition]:
 
 def _started() -> list[Transition]:
     with_session, without = when(event_has_session=True), when(event_has_session=False)
-    legacy = "started-without-session"
-    twice = ("start-while-running",)
-    after_gc = "event-after-gc"
+    legacy: RuleId = "started-without-session"
+    twice: tuple[RuleId, ...] = ("start-while-running",)
+    after_gc: RuleId = "event-after-gc"
     return [
         *_each(_NOT_RUNNING, "AgentStarted", RUNNING, guard=with_session),
         *_each(_NOT_RUNNING, "AgentStarted", SESSIONLESS, guard=without, entry_rule=legacy),
@@ -124,9 +126,9 @@ def _started() -> list[Transition]:
 
 
 def _resumed() -> list[Transition]:
-    no_session = ("resume-without-session",)
-    twice = ("resume-while-running",)
-    after_gc = "event-after-gc"
+    no_session: tuple[RuleId, ...] = ("resume-without-session",)
+    twice: tuple[RuleId, ...] = ("resume-while-running",)
+    after_gc: RuleId = "event-after-gc"
     return [
         *_each(_NOT_RUNNING, "AgentResumed", RUNNING, guard=when(has_session=True)),
         *_each(_NOT_RUNNING, "AgentResumed", SESSIONLESS, guard=when(has_session=False),
@@ -159,7 +161,11 @@ def _collected() -> list[Transition]:
         Transition(source=STOPPED, event=gc, target=COLLECTED, guard=lead, rules=("gc-lead",)),
         Transition(source=COLLECTED, event=gc, target=COLLECTED, rules=("event-after-gc",)),
     ]
-    for sources, rule in ((_RUNNING, "gc-running"), ((CREATED, LIMBO), "gc-not-stopped")):
+    checks: tuple[tuple[tuple[str, ...], RuleId], ...] = (
+        (_RUNNING, "gc-running"),
+        ((CREATED, LIMBO), "gc-not-stopped"),
+    )
+    for sources, rule in checks:
         transitions += _each(sources, gc, COLLECTED, guard=worker, rules=(rule,))
         transitions += _each(sources, gc, COLLECTED, guard=lead, rules=(rule, "gc-lead"))
     return transitions

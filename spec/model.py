@@ -2,55 +2,37 @@
 
 A spec is frozen data. States are conjunctions of conditions over a record's facts (its
 invariants); transitions are guarded by conjunctions of conditions over record and event
-facts. Building a :class:`Spec` checks its tables (see :mod:`lifecheck.spec.validate`).
+facts. Building a :class:`Spec` checks its tables (see :mod:`lifecheck.spec.wellformed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import product
 
 from lifecheck.spec.catalogue import RuleId
+from lifecheck.spec.conditions import (
+    Condition,
+    Conjunction,
+    assignments,
+    describe,
+    satisfied,
+    when,
+)
+from lifecheck.spec.wellformed import check_tables
 
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """One fact and the value it must have, e.g. ``has_session`` or ``not has_session``."""
-
-    fact: str
-    holds: bool = True
-
-    def __str__(self) -> str:
-        return self.fact if self.holds else f"not {self.fact}"
-
-    def test(self, facts: Mapping[str, bool]) -> bool:
-        """Whether ``facts`` gives this fact the required value."""
-        return facts[self.fact] is self.holds
-
-
-Conjunction = tuple[Condition, ...]
-
-
-def when(**facts: bool) -> Conjunction:
-    """A conjunction from keyword arguments: ``when(has_session=False)``."""
-    return tuple(Condition(fact, holds) for fact, holds in facts.items())
-
-
-def satisfied(conjunction: Conjunction, facts: Mapping[str, bool]) -> bool:
-    """Whether every condition of ``conjunction`` holds in ``facts``."""
-    return all(condition.test(facts) for condition in conjunction)
-
-
-def describe(conjunction: Conjunction) -> str:
-    """``has_pid and not stopped_at``; empty for no condition."""
-    return " and ".join(str(condition) for condition in conjunction)
-
-
-def assignments(facts: tuple[str, ...]) -> Iterator[dict[str, bool]]:
-    """Every assignment of true/false to ``facts``, in a fixed order."""
-    for values in product((False, True), repeat=len(facts)):
-        yield dict(zip(facts, values, strict=True))
+# Condition and its helpers live in spec.conditions; they are re-exported from here.
+__all__ = [
+    "Condition",
+    "Conjunction",
+    "Spec",
+    "State",
+    "Transition",
+    "assignments",
+    "describe",
+    "satisfied",
+    "when",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,8 +86,8 @@ class Transition:
 class Spec:
     """A complete lifecycle: states, events, facts, transitions per daemon version.
 
-    Construction runs the table checks of :mod:`lifecheck.spec.validate` and raises
-    :class:`~lifecheck.spec.validate.InvalidSpec` naming every offender;
+    Construction runs the table checks of :mod:`lifecheck.spec.wellformed` and raises
+    :class:`~lifecheck.spec.wellformed.InvalidSpec` naming every offender;
     :func:`~lifecheck.spec.validate.validate` adds the graph checks.
     """
 
@@ -121,8 +103,6 @@ class Spec:
     _by_name: dict[str, State] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from lifecheck.spec.validate import check_tables  # here: spec.validate imports this module
-
         object.__setattr__(self, "_by_name", {state.name: state for state in self.states})
         check_tables(self)
 
@@ -133,6 +113,28 @@ class Spec:
     def transitions_for(self, semantics: str) -> tuple[Transition, ...]:
         """The transitions of daemon version ``semantics``, in table order."""
         return tuple(t for t in self.transitions if t.applies_to(semantics))
+
+    def rule_on_entry(self, transition: Transition) -> RuleId | None:
+        """The rule reported when ``transition`` moves a record into a forbidden state.
+
+        The transition's ``entry_rule`` if it has one, else the target state's rule; ``None``
+        when the target is allowed or is the source (staying in a state is no entry).
+        """
+        target = self.state(transition.target)
+        if target.rule is None or transition.target == transition.source:
+            return None
+        return transition.entry_rule or target.rule
+
+    def carriers(self, rule: RuleId) -> tuple[Transition | State, ...]:
+        """The transitions and states of the table that carry ``rule``, in table order.
+
+        A transition carries the rules of its forbidden (state, event) pair and its
+        ``entry_rule``; a forbidden state carries its own rule. Rules checked outside the
+        table (catalogue families other than ``transition`` and ``state``) have none.
+        """
+        transitions = [t for t in self.transitions if rule in t.rules or t.entry_rule == rule]
+        states = [state for state in self.states if state.rule == rule]
+        return (*transitions, *states)
 
     def classify(self, facts: Mapping[str, bool]) -> State:
         """The one state whose invariants hold for a record with these facts."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from lifecheck.spec.graph import lifecycle_graph
-from lifecheck.spec.validate import offenders
+from lifecheck.spec.wellformed import offenders
 
 if TYPE_CHECKING:
     from lifecheck.spec.model import Spec

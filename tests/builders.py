@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lifecheck.checker.check import read_log
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.rules.findings import Finding
 
@@ -53,7 +54,7 @@ def not_found(name: str = "btucker-reviewer") -> bytes:
 def replay(lines: list[bytes], semantics: str = "d11b83e") -> list[Finding]:
     """Every finding for a log given as physical lines."""
     run = Replay(path="log.jsonl", semantics=semantics)
-    run.read(lines)
+    read_log(run, lines)
     return run.finish()
 
 

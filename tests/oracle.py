@@ -1,13 +1,16 @@
 """Independent reference implementation ("oracle") of the lifecheck rule catalogue.
 
-Written from /work/shared/docs/rules.md and midtown.md only, for differential testing of the
-real checker. Deliberately simple and slow: every state rule rescans every record.
+Written from the shared contract only (``rules.md`` and ``midtown.md`` in ../shared, before
+their later revision), never from ``checker/``, for differential testing of the real checker.
+That contract is what docs/rules.md and docs/midtown-format.md now state in the repository.
+Deliberately simple and slow: every state rule rescans every record.
 
 Public API::
 
     check_lines(lines, path, semantics="d11b83e") -> {"events", "agents", "findings"}
 
-Places where rules.md can be read more than one way are marked with ``# AMBIGUITY:``.
+Places where that rules.md can be read more than one way are marked with ``# AMBIGUITY:``;
+docs/rules.md states the reading lifecheck chose.
 """
 
 from __future__ import annotations

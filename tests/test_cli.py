@@ -507,11 +507,14 @@ class TestJobs:
 
 
 def test_check_starts_without_the_heavy_imports() -> None:
-    """`check` never imports networkx, hypothesis or the process pool (start-up < 150 ms)."""
+    """`check` never imports transitions, networkx, hypothesis, the test support
+    (lifecheck.testing) or the process pool (start-up < 150 ms)."""
     code = (
         "import sys\nfrom lifecheck.checker.commands.cli import cli\n"
         "try:\n    cli(['check', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted({'networkx', 'hypothesis', 'concurrent.futures'} & set(sys.modules)))"
+        "heavy = {'transitions', 'networkx', 'hypothesis', 'lifecheck.testing',\n"
+        "         'concurrent.futures'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
+from lifecheck.checker.check import read_log
+from lifecheck.checker.replay.coverage import Coverage
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.spec import LIFECYCLE, SEMANTICS
 from lifecheck.spec.analysis import coverage
@@ -25,9 +27,10 @@ EXAMPLES = resources.files("checker") / "examples"
 @given(lines=logs())
 def test_coverage_counts_what_check_reports(semantics: str, lines: list[bytes]) -> None:
     """Forbidden pairs and states taken match, rule by rule, the findings of the replay."""
-    replay = Replay(path="log.jsonl", semantics=semantics)
-    replay.read(lines)
-    result = coverage(LIFECYCLE, semantics, replay.taken)
+    observed = Coverage()
+    replay = Replay(path="log.jsonl", semantics=semantics, observers=[observed])
+    read_log(replay, lines)
+    result = coverage(LIFECYCLE, semantics, observed.taken)
     covered: Counter[str] = Counter()
     for entry in result["forbidden"]:
         covered[entry["rule"]] += entry["count"]
@@ -35,7 +38,7 @@ def test_coverage_counts_what_check_reports(semantics: str, lines: list[bytes]) 
     assert {rule: n for rule, n in covered.items() if n} == {
         rule: reported[rule] for rule in covered if reported[rule]
     }
-    assert sum(t["count"] for t in result["transitions"]) == sum(replay.taken.values())
+    assert sum(t["count"] for t in result["transitions"]) == sum(observed.taken.values())
 
 
 class TestCoverageCommand:

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lifecheck.checker.check import replay_source
-from lifecheck.checker.reading.store import locate
-from lifecheck.checker.reports.diagrams import overlay_from, render, write_all
+from lifecheck.checker.check import trace_overlay
+from lifecheck.checker.reports.diagrams import render_diagram, write_all
 from lifecheck.spec import LIFECYCLE, SEMANTICS
 from lifecheck.spec.graph import lifecycle_graph
 from lifecheck.spec.render import to_dot, to_mermaid, transition_line
@@ -77,8 +76,8 @@ class TestStructure:
 
     def test_output_is_deterministic(self, semantics: str) -> None:
         """Rendering twice gives the same bytes."""
-        assert render(semantics, "dot") == render(semantics, "dot")
-        assert render(semantics, "mermaid") == render(semantics, "mermaid")
+        assert render_diagram(semantics, "dot") == render_diagram(semantics, "dot")
+        assert render_diagram(semantics, "mermaid") == render_diagram(semantics, "mermaid")
 
 
 def test_versions_differ_exactly_where_the_projections_differ() -> None:
@@ -87,8 +86,8 @@ def test_versions_differ_exactly_where_the_projections_differ() -> None:
     changed = (fixed - before) + (before - fixed)
     assert changed
     assert all("AgentSessionNotFound" in text for _, _, text in changed)
-    drawn_fixed = mermaid_lines(render("d11b83e", "mermaid").decode())
-    drawn_before = mermaid_lines(render("3d1b4c5d", "mermaid").decode())
+    drawn_fixed = mermaid_lines(render_diagram("d11b83e", "mermaid").decode())
+    drawn_before = mermaid_lines(render_diagram("3d1b4c5d", "mermaid").decode())
     assert changed == (drawn_fixed - drawn_before) + (drawn_before - drawn_fixed)
     assert ("running", "limbo", "AgentSessionNotFound [has_pid and not stopped_at]") in fixed
     assert ("running", "running-without-session", "AgentSessionNotFound") in before
@@ -96,8 +95,7 @@ def test_versions_differ_exactly_where_the_projections_differ() -> None:
 
 class TestOverlay:
     def overlay_text(self, semantics: str, agent: str | None = None) -> str:
-        replay = replay_source(locate(EXAMPLE), semantics, record_steps=agent is not None)
-        overlay = overlay_from(replay, "pr-2330-crash-loop.jsonl", agent)
+        overlay = trace_overlay(EXAMPLE, semantics, agent, label="pr-2330-crash-loop.jsonl")
         return to_dot(lifecycle_graph(LIFECYCLE, semantics), overlay)
 
     def test_pr_2330_forbidden_transition_with_its_count(self) -> None:
@@ -133,7 +131,7 @@ class TestFiles:
             for semantics in SEMANTICS:
                 for output, suffix in (("mermaid", ".mmd"), ("dot", ".dot")):
                     committed = ROOT / "diagrams" / f"lifecycle-{semantics}{suffix}"
-                    assert committed.read_bytes() == render(semantics, output), committed
+                    assert committed.read_bytes() == render_diagram(semantics, output), committed
             pytest.skip("Graphviz 'dot' not installed: only .mmd and .dot compared")
         for path in write_all(tmp_path):
             committed = ROOT / "diagrams" / path.name
@@ -142,14 +140,14 @@ class TestFiles:
     def test_readme_shows_the_default_mermaid_diagram(self) -> None:
         """The README embeds the default version's Mermaid source and links the SVGs."""
         readme = (ROOT / "README.md").read_text()
-        assert render("d11b83e", "mermaid").decode() in readme
+        assert render_diagram("d11b83e", "mermaid").decode() in readme
         for semantics in SEMANTICS:
             assert f"diagrams/lifecycle-{semantics}.svg" in readme
 
     @needs_dot
     def test_dot_renders_to_svg(self) -> None:
         """Graphviz accepts the DOT and draws every state."""
-        svg = html.unescape(render("d11b83e", "svg").decode())
+        svg = html.unescape(render_diagram("d11b83e", "svg").decode())
         assert svg.lstrip().startswith("<?xml")
         for state in LIFECYCLE.states:
             assert state.name in svg
@@ -167,7 +165,7 @@ class TestCommand:
         """-o writes the diagram to a file."""
         target = tmp_path / "d.mmd"
         assert 0 == run_cli("diagram", "-o", str(target)).returncode
-        assert render("d11b83e", "mermaid") == target.read_bytes()
+        assert render_diagram("d11b83e", "mermaid") == target.read_bytes()
 
     def test_unknown_agent_is_one_line(self) -> None:
         """An --agent that names no record is one line and exit 2."""
@@ -180,8 +178,9 @@ class TestCommand:
 @pytest.mark.parametrize("suffix", ["mmd", "dot"])
 def test_overlay_matches_golden_file(semantics: str, suffix: str, update_golden: bool) -> None:
     """The PR #2330 overlay with btucker-reviewer's path is the committed text."""
-    replay = replay_source(locate(EXAMPLE), semantics, record_steps=True)
-    overlay = overlay_from(replay, "pr-2330-crash-loop.jsonl", "btucker-reviewer")
+    overlay = trace_overlay(
+        EXAMPLE, semantics, "btucker-reviewer", label="pr-2330-crash-loop.jsonl"
+    )
     g = lifecycle_graph(LIFECYCLE, semantics)
     actual = to_mermaid(g, overlay) if suffix == "mmd" else to_dot(g, overlay)
     golden = ROOT / "tests" / "golden" / f"overlay-pr-2330.{semantics}.{suffix}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
+from lifecheck.checker.check import read_log
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.testing.strategies import generate
 from tests import oracle
@@ -13,14 +14,14 @@ from tests.logs import logs
 
 def lifecheck(lines: list[bytes], semantics: str) -> dict[str, object]:
     replay = Replay(path="log.jsonl", semantics=semantics)
-    replay.read(lines)
+    events = read_log(replay, lines)
     findings = [
         {"rule": f.rule, "severity": str(f.severity), "path": f.path, "line": f.line,
          "agent_id": f.agent_id, "agent_name": f.agent_name}
         for f in replay.finish()
     ]  # fmt: skip
     key = lambda f: (f["path"], f["line"], f["rule"], f["agent_id"] or "", f["agent_name"] or "")
-    return {"events": replay.events, "agents": len(replay.index.by_id),
+    return {"events": events, "agents": len(replay.index.by_id),
             "findings": sorted(findings, key=key)}  # fmt: skip
 
 

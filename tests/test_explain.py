@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from lifecheck.checker import check_path
-from lifecheck.checker.check import new_replay
+from lifecheck.checker.check import new_replay, timeline_of, timelines_of
 from lifecheck.checker.reading.store import locate
-from lifecheck.checker.reports.timeline import Timeline, render, timeline_of, timelines_of
+from lifecheck.checker.replay.timeline import Timeline
+from lifecheck.checker.reports.timeline import render_timeline
 from lifecheck.spec import SEMANTICS
 from tests.builders import run_cli
 
@@ -63,7 +64,7 @@ def test_states_chain_from_step_to_step(semantics: str) -> None:
 
 
 def test_an_unknown_agent_is_said_to_be_untouched() -> None:
-    assert render(_timeline("nobody")) == "nobody: no line of the log touches this agent\n"
+    assert render_timeline(_timeline("nobody")) == "nobody: no line of the log touches this agent\n"
 
 
 def test_unreadable_input_exits_2(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lifecheck.checker.check import read_log
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.replay.history import END_RULES
 from lifecheck.checker.rules.findings import Finding
@@ -15,7 +16,7 @@ GOLDEN = Path(__file__).parent / "golden" / "explanations.txt"
 
 def _finding(case: Case) -> Finding:
     replay = Replay(path="log.jsonl", semantics=case.semantics)
-    replay.read(case.trigger)
+    read_log(replay, case.trigger)
     return next(f for f in replay.finish() if (f.rule, f.line) == (case.rule, case.at))
 
 

@@ -22,7 +22,7 @@ needs_chromium = pytest.mark.skipif(
 
 
 def _page(tmp_path: Path) -> Path:
-    report = check_path(str(EXAMPLE))
+    report = check_path(str(EXAMPLE), timelines=True)
     page = tmp_path / "report.html"
     page.write_bytes(to_html([report], "d11b83e"))
     return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lifecheck.checker.check import read_log
 from lifecheck.checker.replay.engine import Replay
 from tests.builders import created, line, resumed, started, stopped
 
@@ -13,7 +14,7 @@ def test_restarts_and_renames_leave_no_residue() -> None:
         lines += [stopped("a"), resumed("a", pid=n)]
         lines.append(line("ChannelRenamed", old_name=f"c{n - 2}", new_name=f"c{n - 1}"))
     replay = Replay(path="log.jsonl")
-    replay.read(lines)
+    read_log(replay, lines)
     assert [] == replay.finish()
-    assert len(replay._pids) == 1  # the pid the agent holds now
-    assert len(replay._sharing) == 3  # its name, task and channel
+    # its name, task and channel; and the one pid the agent holds now
+    assert (3, 1) == replay.shared.size()

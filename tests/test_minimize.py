@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lifecheck.checker import check_path
+from lifecheck.checker.check import read_log
 from lifecheck.checker.minimize import Target, ddmin, minimize, one_minimal
 from lifecheck.checker.reading.store import read_snapshot
 from lifecheck.checker.replay.engine import Replay
@@ -21,7 +22,7 @@ LINES = EXAMPLE.read_bytes().split(b"\n")
 
 def _gives(lines: list[bytes], target: Target, semantics: str) -> bool:
     replay = Replay(path="log", semantics=semantics)
-    replay.read(lines)
+    read_log(replay, lines)
     return any(target.matches(f) for f in replay.finish())
 
 

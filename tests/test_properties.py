@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lifecheck.checker import check_path, to_json
+from lifecheck.checker.check import read_log
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.spec import SEMANTICS
 from lifecheck.testing.snapshot import snapshot_bytes
@@ -37,12 +38,12 @@ def test_splitting_a_log_into_snapshot_and_rest_keeps_the_findings(
     lines = [line for line in drawn if not line.startswith(b'{"AgentResumed":{"id":"legacy')]
     k = data.draw(st.integers(0, len(lines)))
     first = Replay(path="whole", semantics=semantics)
-    first.read(lines[:k])
+    read_log(first, lines[:k])
     store = tmp_path_factory.mktemp("store")
     (store / f"snapshot-{k:04d}.json").write_bytes(snapshot_bytes(first.index))
     (store / f"log-{k:04d}.jsonl").write_bytes(b"".join(line + b"\n" for line in lines[k:]))
     whole = Replay(path="whole", semantics=semantics)
-    whole.read(lines)
+    read_log(whole, lines)
     expected = set()
     for rule, line, agent in findings_of(whole.finish()):
         if line is not None and line > k:

@@ -49,9 +49,7 @@ def lifecycle_machine(semantics: str) -> type[RuleBasedStateMachine]:
             """The spec allows ``event`` in the record's state (no transition rule)."""
             record = self.replay.index.by_id[agent]
             decoded = decode_line(json.dumps({event: {"id": agent, **fields}}).encode())
-            outcome = self.replay._outcome(
-                self.replay.state(record), type(decoded), record, decoded
-            )
+            outcome = self.replay.outcome(record, decoded)
             return not outcome.rules
 
         @rule(target=agents, name=st.sampled_from(["btucker-reviewer", "midtown"]))

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given
 
 from lifecheck.checker.reading.reader import LogReader
 from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.replay.observers import Observer
 from lifecheck.spec import SEMANTICS
+from lifecheck.spec.tables import Outcome
 from tests.logs import logs
 
 
-class CheckedReplay(Replay):
-    """A replay that asserts the table's target state after every applied event."""
+class TargetChecked(Observer):
+    """Asserts, at every step the table takes, that its target is the record's new state."""
 
-    def _entered(self, line: int, record: Any, event: Any, before: Any, outcome: Any) -> None:
-        if outcome is not None:
-            assert outcome.target == self.state(record), (line, outcome.transition)
-        super()._entered(line, record, event, before, outcome)
+    def __init__(self) -> None:
+        self.replay: Replay | None = None
+
+    def took(self, line: int, agent_id: str, outcome: Outcome) -> None:
+        assert self.replay is not None
+        state = self.replay.state(self.replay.index.by_id[agent_id])
+        assert outcome.target == state, (line, outcome.transition)
 
 
 @pytest.mark.parametrize("semantics", SEMANTICS)
 @given(lines=logs(faults=False))
 def test_table_targets_match_the_projection(semantics: str, lines: list[bytes]) -> None:
     """For every event applied to a record, the table's target is the record's new state."""
-    replay = CheckedReplay(path="log.jsonl", semantics=semantics)
+    checked = TargetChecked()
+    replay = checked.replay = Replay(path="log.jsonl", semantics=semantics, observers=[checked])
     replay.run(LogReader(lines))

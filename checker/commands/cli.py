@@ -14,14 +14,20 @@ from pathlib import Path
 import click
 import msgspec
 
-from lifecheck.checker.check import InputReport, check_path, replay_source
+from lifecheck.checker.check import (
+    InputReport,
+    check_path,
+    timeline_of,
+    trace_overlay,
+)
+from lifecheck.checker.commands.progress import Progress, stderr_bar
+from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
 from lifecheck.checker.reading.store import InputError, locate, read_snapshot, reason
 from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS
 from lifecheck.checker.reports.diagrams import (
     FORMATS,
     GraphvizMissing,
-    overlay_from,
-    render,
+    render_diagram,
     write_all,
 )
 from lifecheck.checker.reports.text import (
@@ -152,7 +158,9 @@ def check(
     # A bar only for people watching a terminal, never in JSON or CI output.
     progress = output == "text" and sys.stderr.isatty() and not os.environ.get("CI")
     inputs = list(paths or _default_inputs())
-    reports = check_paths(inputs, semantics, jobs, exact=exact, progress=progress)
+    reports = check_paths(
+        inputs, semantics, jobs, exact=exact, progress=progress, timelines=output == "html"
+    )
     for report in reports:
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
@@ -183,18 +191,28 @@ def check(
 
 
 def check_paths(
-    paths: list[str], semantics: str, jobs: int = 1, *, exact: bool = False, progress: bool = False
+    paths: list[str],
+    semantics: str,
+    jobs: int = 1,
+    *,
+    exact: bool = False,
+    progress: bool = False,
+    timelines: bool = False,
 ) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
-    if jobs == 1 or len(paths) == 1:
-        return [
-            check_path(path, semantics, exact=exact, jobs=jobs, progress=progress) for path in paths
-        ]
-    from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports, only for --jobs
+    check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines)
+    with tuned_for_reading():
+        if jobs == 1 or len(paths) == 1:
+            meter = _progress_meter if progress else None
+            return [check_one(path, jobs=jobs, pool=niced_pool, progress=meter) for path in paths]
+        from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports, only for --jobs
 
-    check_one = partial(check_path, semantics=semantics, exact=exact)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        return list(pool.map(check_one, paths))
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+            return list(pool.map(check_one, paths))
+
+
+def _progress_meter(label: str, size: int) -> Progress:
+    return Progress(size, stderr_bar(label))
 
 
 @contextmanager
@@ -302,11 +320,10 @@ def diagram(output: str, semantics: str, target: str | None, trace: str | None,
             return
         overlay = None
         if trace is not None:
-            replay = replay_source(locate(trace), semantics, record_steps=agent is not None)
-            overlay = overlay_from(replay, trace, agent)
+            overlay = trace_overlay(trace, semantics, agent)
         elif agent is not None:
             raise click.UsageError("--agent needs --trace")
-        data = render(semantics, output, overlay)
+        data = render_diagram(semantics, output, overlay)
     except (InputError, GraphvizMissing) as error:
         click.echo(f"lifecheck: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -350,7 +367,7 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
 @click.option(
     "--spec",
     "spec_ref",
-    default="spec:LIFECYCLE",
+    default="lifecheck.spec:LIFECYCLE",
     show_default=True,
     help="The spec to check, as module:attribute.",
 )
@@ -399,11 +416,11 @@ def explain(path: str, agent: str, semantics: str) -> None:
 
     Exit 2 if the input cannot be read, else 0.
     """
-    from lifecheck.checker.reports.timeline import render, timeline_of
+    from lifecheck.checker.reports.timeline import render_timeline
 
     with _exit_if_unreadable():
         timeline = timeline_of(locate(path), agent, semantics)
-    _write(render(timeline).encode(), None)
+    _write(render_timeline(timeline).encode(), None)
 
 
 @cli.command(
@@ -470,7 +487,7 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
     Without --faults the log breaks no rule of --semantics; with it, --expect lists each
     injected fault as {"line", "rule"}: exactly the findings lifecheck gives.
     """
-    from lifecheck.testing.fleet import generate as generate_log  # only this command needs it
+    from lifecheck.testing import generate as generate_log  # only this command needs it
 
     log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
     _write(log.text(), target)

@@ -8,19 +8,16 @@ serial one: the same events, line numbers, first malformed line and ``dropped`` 
 
 from __future__ import annotations
 
-import os
-import sys
 from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, compress, islice, pairwise, repeat
 from operator import is_
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Executor, Future
 
 import msgspec
 
@@ -134,28 +131,6 @@ def unpack(segment: Segment, offset: int) -> Iterator[tuple[int, Event]]:
     return zip(map(offset.__add__, numbers), events, strict=True)
 
 
-def _yield_to_parent() -> None:
-    """Workers run at a lower priority: they are ahead anyway (their results queue up), and
-    the parent's in-order replay is what the whole run waits for."""
-    os.nice(5)
-
-
-@contextmanager
-def _quick_handover() -> Iterator[None]:
-    """Let the pool's result thread take the GIL from the replay within 0.1 ms, not 5.
-
-    A result (about 1 MB) comes through a pipe 64 KB at a time, and the thread that reads
-    it needs the GIL after each read: at the default switch interval a worker waited up to
-    40 ms for its result to be taken before it could start on the next segment.
-    """
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-4)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(interval)
-
-
 def _dropped_after(
     path: str, pending: Iterable[tuple[int, int, Future[Segment]]], ahead: Iterable[tuple[int, int]]
 ) -> int:
@@ -180,30 +155,26 @@ def read_parallel(
     replay: Callable[[Iterator[tuple[int, Event]]], None],
     *,
     jobs: int,
+    pool: Callable[[int], Executor],
     exact: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, Malformed | None]:
     """Replay the log at ``path`` cut at ``cuts_at``; return the events read and the first
     bad line.
 
-    At most :data:`AHEAD` segments per worker are in flight, so memory does not grow with the log.
+    ``pool`` makes the pool of ``jobs`` workers (fewer for fewer segments). At most
+    :data:`AHEAD` segments per worker are in flight, so memory does not grow with the log.
     ``progress`` is called with the bytes replayed so far.
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
     segments = list(pairwise(cuts_at))
-    # fork is cheap and safe here (no threads); elsewhere workers re-import lifecheck.
-    context = get_context("fork" if sys.platform == "linux" else "spawn")
     workers = min(len(segments), jobs)
-    initializer = _yield_to_parent if hasattr(os, "nice") else None
-    with ProcessPoolExecutor(workers, context, initializer) as pool, _quick_handover():
+    with pool(workers) as executor:
         pending: deque[tuple[int, int, Future[Segment]]] = deque()
         ahead = iter(segments)
 
         def submit(count: int) -> None:
             for start, end in islice(ahead, count):
-                future = pool.submit(read_segment, path, start, end, wanted, exact)
+                future = executor.submit(read_segment, path, start, end, wanted, exact)
                 pending.append((start, end, future))
 
         submit(AHEAD * workers)

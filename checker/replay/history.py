@@ -11,6 +11,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lifecheck.checker.replay.observers import Observer
+
 #: Rules reported at the end of the replay: their line is only the record's last one.
 END_RULES = frozenset({"zombie-running", "limbo-unresolved"})
 
@@ -33,8 +35,10 @@ class Evidence:
     what: str
 
 
-class History:
+class History(Observer):
     """Per record: its creation (or snapshot) and its last :data:`KEPT_MOVES` state changes."""
+
+    __slots__ = ("_log", "_moves", "_origin", "_snapshot")
 
     def __init__(self, log: str, snapshot: str) -> None:
         self._log, self._snapshot = log, snapshot
@@ -55,12 +59,14 @@ class History:
         self._origin[agent_id] = Evidence(self._log, line, agent_id, "created")
         self._moves[agent_id] = deque(maxlen=KEPT_MOVES)
 
-    def moved(self, agent_id: str, line: int, event: str, state: str) -> None:
-        """``event`` at ``line`` moved the record into ``state``."""
+    def moved(self, line: int, agent_id: str, event: str, before: str | None, after: str) -> None:
+        """``event`` at ``line`` moved the record into ``after`` (a creation starts anew)."""
+        if event == "AgentCreated":
+            return
         moves = self._moves.get(agent_id)
         if moves is None:
             moves = self._moves[agent_id] = deque(maxlen=KEPT_MOVES)
-        moves.append((line, event, state))
+        moves.append((line, event, after))
 
     def before(self, agent_id: str, line: int | None) -> list[Evidence]:
         """What matters about the record before ``line`` (everything when ``None``)."""
@@ -72,7 +78,7 @@ class History:
         ]
 
 
-def explain(
+def explain_finding(
     *,
     rule: str,
     line: int | None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from lifecheck.checker.reading.store import InputError
-from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.spec import LIFECYCLE, SEMANTICS
 from lifecheck.spec.model import Transition
@@ -26,7 +26,7 @@ class GraphvizMissing(Exception):
     """``dot`` is not on PATH."""
 
 
-def render(semantics: str, output: str, overlay: Overlay | None = None) -> bytes:
+def render_diagram(semantics: str, output: str, overlay: Overlay | None = None) -> bytes:
     """The built-in spec's diagram for ``semantics`` in format ``output``."""
     from lifecheck.spec.graph import lifecycle_graph  # networkx: not imported by `lifecheck check`
 
@@ -59,38 +59,39 @@ def write_all(directory: Path) -> list[Path]:
     for semantics in SEMANTICS:
         for output in ("mermaid", "dot", "svg"):
             path = directory / f"lifecycle-{semantics}{SUFFIXES[output]}"
-            path.write_bytes(render(semantics, output))
+            path.write_bytes(render_diagram(semantics, output))
             written.append(path)
     return written
 
 
-def overlay_from(replay: Replay, label: str, agent: str | None = None) -> Overlay:
-    """What ``replay`` did, and with ``agent`` (id, id prefix or name) that agent's path."""
-    title = f"{LIFECYCLE.name} ({replay.semantics}) · {label}: {replay.events} events"
-    if agent is None:
-        return Overlay(counts=replay.taken, entered=replay.entered, title=title)
-    agent_id = resolve_agent(replay, agent)
+@dataclass(frozen=True, slots=True)
+class AgentPath:
+    """One record's path through the spec: its (line, transition) steps in order."""
+
+    agent_id: str
+    name: str
+    steps: Sequence[tuple[int, Transition]]
+
+
+def overlay_from(
+    semantics: str,
+    label: str,
+    events: int,
+    taken: Mapping[Transition, int],
+    entered: Mapping[str, int],
+    path: AgentPath | None = None,
+) -> Overlay:
+    """What a replay of ``events`` events did (``taken``, ``entered``), and with ``path``
+    that agent's numbered path."""
+    title = f"{LIFECYCLE.name} ({semantics}) · {label}: {events} events"
+    if path is None:
+        return Overlay(counts=taken, entered=entered, title=title)
     steps: dict[Transition, list[tuple[int, int]]] = {}
-    for number, (line, transition) in enumerate((replay.steps or {}).get(agent_id, []), 1):
+    for number, (line, transition) in enumerate(path.steps, 1):
         steps.setdefault(transition, []).append((number, line))
-    name = replay.index.by_id[agent_id].name
     return Overlay(
-        counts=replay.taken,
-        entered=replay.entered,
+        counts=taken,
+        entered=entered,
         steps=steps,
-        title=f"{title} · path of {name} ({short_id(agent_id)})",
+        title=f"{title} · path of {path.name} ({short_id(path.agent_id)})",
     )
-
-
-def resolve_agent(replay: Replay, agent: str) -> str:
-    """An id, a unique id prefix, or a name (its most recently created record)."""
-    by_id = replay.index.by_id
-    if agent in by_id:
-        return agent
-    prefixed = [i for i in by_id if i.startswith(agent)]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    named = [i for i, record in by_id.items() if record.name == agent]
-    if named:
-        return named[-1]
-    raise InputError(f"{replay.path}: no agent with id or name {agent!r}")

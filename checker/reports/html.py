@@ -2,7 +2,8 @@
 
 It holds the summary, the findings with their explanations, the timelines of the agents
 the findings are about, and per input the lifecycle diagram with the trace overlaid:
-inline SVG when Graphviz is installed, the Mermaid source otherwise.
+inline SVG when Graphviz is installed, the Mermaid source otherwise. It is drawn from the
+report data alone (check with ``timelines=True``): no input is read again.
 """
 
 from __future__ import annotations
@@ -10,16 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from lifecheck.checker.check import InputReport, replay_source
-from lifecheck.checker.reading.store import InputError, locate
-from lifecheck.checker.reports.diagrams import GraphvizMissing, overlay_from, render
+from lifecheck.checker.reports.data import InputReport
+from lifecheck.checker.reports.diagrams import GraphvizMissing, overlay_from, render_diagram
 from lifecheck.checker.reports.text import summary
-from lifecheck.checker.reports.timeline import render as render_timeline
-from lifecheck.checker.reports.timeline import timelines_of
+from lifecheck.checker.reports.timeline import render_timeline
 from lifecheck.checker.rules.findings import Finding, short_id
-
-#: Timelines drawn per input: the agents with the most findings first.
-TIMELINES = 10
 
 _STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #222; }
@@ -42,7 +38,7 @@ def to_html(reports: Sequence[InputReport], semantics: str) -> bytes:
             continue
         body.append(f"<p>{report.events} events, {report.agents} agents</p>")
         body.append(_findings(report.findings))
-        body.append(_timelines(report, semantics))
+        body.append(_timelines(report))
         body.append(_diagram(report, semantics))
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -73,20 +69,11 @@ def _who(finding: Finding) -> str:
     return f"{finding.agent_name or ''} ({short_id(finding.agent_id)})".strip()
 
 
-def _timelines(report: InputReport, semantics: str) -> str:
-    counts: dict[str, int] = {}
-    for finding in report.findings:
-        if finding.agent_id:
-            counts[finding.agent_id] = counts.get(finding.agent_id, 0) + 1
-    agents = sorted(counts, key=lambda agent: (-counts[agent], agent))[:TIMELINES]
-    if not agents:
-        return ""
-    try:  # one replay for all of them
-        timelines = timelines_of(locate(report.path), agents, semantics)
-    except (InputError, OSError):
+def _timelines(report: InputReport) -> str:
+    if not report.timelines:
         return ""
     parts = ["<h3>Timelines</h3>"]
-    for timeline in timelines:
+    for timeline in report.timelines:
         text = escape(render_timeline(timeline))
         parts.append(
             f"<details><summary>{escape(timeline.agent)}</summary><pre>{text}</pre></details>"
@@ -95,15 +82,12 @@ def _timelines(report: InputReport, semantics: str) -> str:
 
 
 def _diagram(report: InputReport, semantics: str) -> str:
+    overlay = overlay_from(semantics, report.path, report.events, report.taken, report.entered)
     try:
-        overlay = overlay_from(replay_source(locate(report.path), semantics), report.path)
-    except InputError:
-        return ""
-    try:
-        svg = render(semantics, "svg", overlay).decode()
+        svg = render_diagram(semantics, "svg", overlay).decode()
         drawn = svg[svg.index("<svg") :]  # inline: drop the XML prolog and doctype
     except GraphvizMissing:
-        mermaid = render(semantics, "mermaid", overlay).decode()
+        mermaid = render_diagram(semantics, "mermaid", overlay).decode()
         drawn = (
             "<p>Graphviz is not installed: the Mermaid source of the diagram follows.</p>"
             f"<pre>{escape(mermaid)}</pre>"

@@ -1,13 +1,13 @@
-"""The JUnit XML report: one test suite per input, one test case per rule."""
+"""The JUnit XML report: one test suite per input, one test case per rule of the catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from lifecheck.checker.check import InputReport
+from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.rules.findings import Finding
-from lifecheck.spec.catalogue import RULES, Severity
+from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
@@ -38,7 +38,7 @@ def to_junit(reports: Sequence[InputReport], semantics: str, fail_on: Severity) 
 
 
 def _rule_cases(suite: ET.Element, report: InputReport, fail_on: Severity) -> dict[str, int]:
-    by_rule: dict[str, list[Finding]] = {}
+    by_rule: dict[RuleId, list[Finding]] = {}
     for finding in sorted(report.findings, key=Finding.sort_key):
         by_rule.setdefault(finding.rule, []).append(finding)
     failures = 0

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from lifecheck.checker.check import InputReport
+from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 

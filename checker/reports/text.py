@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from lifecheck.checker.check import InputReport
+from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.rules.findings import Finding, short_id
 from lifecheck.spec.catalogue import Severity
 

@@ -1,8 +1,12 @@
-"""One-sentence messages for findings whose rule comes from the spec's transition table."""
+"""One-sentence messages for the rules of the ``transition`` family (the spec's table).
+
+:data:`TRANSITION_MESSAGES` has one entry per rule of that family of the catalogue (a test
+keeps them in step); the other families' checks write their own messages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from lifecheck.checker.replay.projection import AgentRecord
@@ -36,7 +40,8 @@ def _stop_not_running(c: Context) -> str:
     return "AgentStopped for a record that was never started"
 
 
-_TEXTS: dict[str, Callable[[Context], str]] = {
+#: The message of each ``transition`` rule, from what the event did to which record.
+TRANSITION_MESSAGES: Mapping[RuleId, Callable[[Context], str]] = {
     "duplicate-id": lambda c: (
         f"AgentCreated reuses the id of {c.record.name} ({short_id(c.record.id)}); "
         "the daemon replaces that record"
@@ -65,4 +70,4 @@ _TEXTS: dict[str, Callable[[Context], str]] = {
 
 def transition_message(rule: RuleId, context: Context) -> str:
     """The message for a rule the transition table reports."""
-    return _TEXTS[rule](context)
+    return TRANSITION_MESSAGES[rule](context)

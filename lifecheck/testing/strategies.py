@@ -1,9 +1,10 @@
 """Hypothesis strategies for Midtown event logs: valid lifecycles, and logs with faults.
 
-A small model of the daemon (:class:`.fleet.Fleet`) spawns leads, forks, workers and
-reviewers, stops, resumes, restarts, collects and renames the way Midtown does, reusing
-names the way Midtown reuses them, and interleaves non-agent events. Every line it writes
-is in the daemon's exact on-disk format.
+A small model of the daemon (:class:`.fleet.Fleet`, moved by :mod:`.moves`) spawns leads,
+forks, workers and reviewers, stops, resumes, restarts, collects and renames the way
+Midtown does, reusing names the way Midtown reuses them, and interleaves non-agent events.
+Every line it writes is in the daemon's exact on-disk format. The choices are Hypothesis
+draws, so failing logs shrink. Needs Hypothesis (``pip install 'lifecheck[strategies]'``).
 
 ``valid_logs(semantics)`` never breaks a rule of ``semantics``: lifecheck reports nothing
 for them. ``faulty_logs(semantics)`` injects faults, each one rule of rules.md, and records
@@ -27,19 +28,18 @@ import msgspec
 from hypothesis import strategies as st
 
 from lifecheck.checker.reading import events as ev
+from lifecheck.testing.faults import FAULTS
 from lifecheck.testing.fleet import (
     AUTHORS,
     CHANNELS,
-    FAULTS,
     RESTART,
     STOP_REASONS,
     WORKER_NAMES,
     Fault,
     Fleet,
     GeneratedLog,
-    generate,
-    run,
 )
+from lifecheck.testing.generator import generate, run
 
 __all__ = [
     "FAULTS",

@@ -1,0 +1,175 @@
+"""Timelines: every line that touched an agent, its spec state and fields around each.
+
+An agent is chosen by id (one record) or by name (every record that ever had it); lines
+keyed by name (``AgentSessionNotFound``) count for the name even when they reach another
+record. Each step holds the record's state before and after and the fields that changed,
+with the findings about the agent at that line. :class:`TimelineRecorder` feeds a
+:class:`~.engine.Replay` and watches it do so: no second replay is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from lifecheck.checker.reading import events as ev
+from lifecheck.checker.replay.engine import Replay
+from lifecheck.checker.rules.findings import Finding
+
+#: What the timeline shows of a record: its fields, and whether it is in the running set.
+Fields = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line that touched the agent."""
+
+    line: int
+    event: str
+    agent_id: str | None
+    before: str | None
+    after: str | None
+    changes: tuple[tuple[str, Any, Any], ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(slots=True)
+class Timeline:
+    """The agent's steps in log order, then the findings about it at the end of the replay."""
+
+    agent: str
+    records: list[str] = field(default_factory=list)
+    snapshot: list[tuple[str, str]] = field(default_factory=list)  # (id, state) at the start
+    steps: list[Step] = field(default_factory=list)
+    final: list[Finding] = field(default_factory=list)
+
+
+class TimelineRecorder:
+    """Feeds events to ``replay`` and keeps the timeline of each of ``agents`` (ids or
+    names), or with ``agents`` ``None`` of every record by id. The replay must keep its
+    findings (no ``on_finding``)."""
+
+    def __init__(self, replay: Replay, agents: Sequence[str] | None = None) -> None:
+        self._replay = replay
+        self._every = agents is None
+        self._timelines = {agent: Timeline(agent) for agent in agents or ()}
+        for record in replay.index.by_id.values():  # a store's snapshot: where agents start
+            chosen = [self._timeline(record.id)] if self._every else [
+                t for t in self._timelines.values() if t.agent in (record.id, record.name)
+            ]  # fmt: skip
+            for timeline in chosen:
+                timeline.records.append(record.id)
+                timeline.snapshot.append((record.id, replay.state(record)))
+
+    def _timeline(self, agent: str) -> Timeline:
+        timeline = self._timelines.get(agent)
+        if timeline is None:
+            timeline = self._timelines[agent] = Timeline(agent)
+        return timeline
+
+    def run(self, events: Iterable[tuple[int, ev.Event]]) -> None:
+        """Replay ``events``, keeping the steps about the chosen agents."""
+        for line, event in events:
+            self.feed(line, event)
+
+    def feed(self, line: int, event: ev.Event) -> None:
+        """Replay one event, keeping the steps about the chosen agents."""
+        replay = self._replay
+        touched = _touched(replay, event)
+        if self._every:
+            mine = {agent_id: [agent_id] for agent_id in touched}
+        else:
+            mine = {agent: [i for i in touched if _chosen(replay, agent, i, event)]
+                    for agent in self._timelines}  # fmt: skip
+        before = {
+            agent_id: (_state(replay, agent_id), _fields(replay, agent_id))
+            for agent_id in dict.fromkeys(i for ids in mine.values() for i in ids)
+        }
+        reported = len(replay.findings)
+        replay.feed(line, event)
+        new = replay.findings[reported:]
+        if self._every:  # records a finding names at this line, touched or not
+            mine.update((f.agent_id, []) for f in new if f.agent_id and f.agent_id not in mine)
+        for agent, ids in mine.items():
+            self._step(self._timeline(agent), line, event, ids, before, new)
+
+    def _step(
+        self,
+        timeline: Timeline,
+        line: int,
+        event: ev.Event,
+        mine: list[str],
+        before: dict[str, tuple[str | None, Fields]],
+        new: list[Finding],
+    ) -> None:
+        """Add the steps ``event`` at ``line`` made for the timeline's agent, if any."""
+        replay, agent = self._replay, timeline.agent
+        named = getattr(event, "name", None) == agent  # keyed by the name, wherever it lands
+        about = tuple(f for f in new if _about(f, agent, mine))
+        for number, agent_id in enumerate(mine or ([None] if named or about else [])):
+            state, old = before.get(agent_id, (None, {})) if agent_id else (None, {})
+            fields = _fields(replay, agent_id) if agent_id else {}
+            changes = tuple((key, old[key], value) for key, value in fields.items()
+                            if key in old and old[key] != value)  # fmt: skip
+            if agent_id is not None and agent_id not in timeline.records:
+                timeline.records.append(agent_id)
+            timeline.steps.append(Step(
+                line=line, event=type(event).__name__, agent_id=agent_id, before=state,
+                after=_state(replay, agent_id), changes=changes,
+                findings=about if number == 0 else (),
+            ))  # fmt: skip
+
+    def finish(self, findings: Sequence[Finding]) -> dict[str, Timeline]:
+        """The timelines by agent, with the end-of-replay findings about each (and a parse
+        error that stopped the replay) from ``findings``, the replay's final ones."""
+        for timeline in self._timelines.values():
+            mine = list(timeline.records)
+            reported = {id(f) for step in timeline.steps for f in step.findings}
+            for finding in findings:
+                if id(finding) in reported:
+                    continue
+                if finding.rule == "parse-error" or _about(finding, timeline.agent, mine):
+                    timeline.final.append(finding)
+        return self._timelines
+
+
+def _chosen(replay: Replay, agent: str, agent_id: str, event: ev.Event) -> bool:
+    record = replay.index.by_id.get(agent_id)
+    name = event.name if isinstance(event, ev.AgentCreated) else getattr(record, "name", None)
+    return agent in (agent_id, name)
+
+
+def _touched(replay: Replay, event: ev.Event) -> list[str]:
+    """The records an event acts on or names (looked up before it is applied)."""
+    index, kind = replay.index, type(event)
+    if isinstance(event, ev.AgentSessionNotFound):
+        target = index.by_name.get(event.name)
+        return [i for i in dict.fromkeys([target, *replay.running_named(event.name)]) if i]
+    if isinstance(event, ev.ChannelRenamed):
+        return list(index.by_channel.get(event.old_name, []))
+    if kind in ev.AGENT_REFERENCES:
+        return [getattr(event, ev.AGENT_REFERENCES[kind])]
+    if kind is ev.AgentCreated or kind in ev.ID_KEYED:
+        return [event.id]  # type: ignore[attr-defined]
+    return []
+
+
+def _fields(replay: Replay, agent_id: str | None) -> Fields:
+    record = replay.index.by_id.get(agent_id) if agent_id else None
+    if record is None:
+        return {}
+    return asdict(record) | {"running": agent_id in replay.index.running}
+
+
+def _state(replay: Replay, agent_id: str | None) -> str | None:
+    record = replay.index.by_id.get(agent_id) if agent_id else None
+    return None if record is None else replay.state(record)
+
+
+def _about(finding: Finding, agent: str, records: list[str]) -> bool:
+    return (
+        finding.agent_id in records
+        or agent in (finding.agent_id, finding.agent_name)
+        or any(related in records for related in finding.related)
+    )

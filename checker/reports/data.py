@@ -1,0 +1,32 @@
+"""What the renderers take: the data of one check, collected in one pass over each input."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from lifecheck.checker.replay.timeline import Timeline
+from lifecheck.checker.rules.findings import Finding
+from lifecheck.spec.model import Transition
+
+
+@dataclass(frozen=True, slots=True)
+class InputReport:
+    """The outcome for one input path: its findings, or why it could not be read.
+
+    ``taken`` counts the spec transitions the replay took, ``entered`` the states records
+    moved into (what ``lifecheck coverage`` reports); ``timelines`` holds the agents'
+    timelines when they were asked for (the HTML report shows them).
+    """
+
+    path: str
+    events: int = 0
+    agents: int = 0
+    findings: tuple[Finding, ...] = ()
+    log: str | None = None
+    snapshot: str | None = None
+    notes: tuple[str, ...] = field(default=())
+    error: str | None = None
+    taken: Mapping[Transition, int] = field(default_factory=dict)
+    entered: Mapping[str, int] = field(default_factory=dict)
+    timelines: tuple[Timeline, ...] = ()

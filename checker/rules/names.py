@@ -1,0 +1,70 @@
+"""Name-level rules: ``AgentSessionNotFound`` is keyed by a name, not an id.
+
+The daemon clears the session of ``by_name[name]``; these rules say when that is nobody,
+the wrong record or one of several, count failures per name (``resume-loop``) and keep the
+sessions known to be dead (``stale-session-resumed``, ``zombie-running``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from lifecheck.checker.reading import events as ev
+from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
+from lifecheck.checker.rules.findings import short_id
+from lifecheck.checker.rules.reporting import Report
+
+
+class SessionRules:
+    """The sessions that hit 'No conversation found', and the rules about them."""
+
+    __slots__ = ("_index", "_not_found", "_report", "failed")
+
+    def __init__(self, index: AgentIndex, report: Report) -> None:
+        self._index, self._report = index, report
+        #: session id -> the line that says it is gone
+        self.failed: dict[str, int] = {}
+        self._not_found: Counter[str] = Counter()
+
+    def check_not_found(
+        self, line: int, event: ev.AgentSessionNotFound, target: AgentRecord | None,
+        running: list[str],
+    ) -> None:  # fmt: skip
+        """The rules of one ``AgentSessionNotFound``, before it is applied to ``target``
+        (``by_name[name]``); ``running`` are the running records with the name."""
+        name, index, report = event.name, self._index, self._report
+        running = [i for i in running if not index.by_id[i].gc]
+        if target is None:
+            report("unknown-name", line, None, name,
+                   f"AgentSessionNotFound for {name}, which names no record; "
+                   "the daemon ignores it")  # fmt: skip
+        cleared = "no session" if target is None else f"the session of {short_id(target.id)}"
+        if len(running) > 1:
+            report("session-not-found-ambiguous", line, None, name,
+                   f"AgentSessionNotFound for {name} while {len(running)} records with that "
+                   f"name are running ({', '.join(map(short_id, running))}); the daemon "
+                   f"clears {cleared}", related=tuple(running))  # fmt: skip
+        elif len(running) == 1:
+            failed = index.by_id[running[0]]
+            if target is None or failed.id != target.id:
+                report("session-not-found-misattributed", line, failed.id, name,
+                       f"the failed session is that of {short_id(failed.id)}, the only "
+                       f"running {name}, but the daemon clears {cleared}",
+                       related=() if target is None else (target.id,))  # fmt: skip
+            if failed.session_id is not None:
+                self.failed.setdefault(failed.session_id, line)
+        self._not_found[name] += 1
+        if self._not_found[name] == 3:
+            report("resume-loop", line, None, name,
+                   f"the 3rd AgentSessionNotFound for {name}: resume keeps failing")  # fmt: skip
+
+    def check_resumed(self, line: int, record: AgentRecord, before: str) -> None:
+        """``stale-session-resumed``, before ``record`` is resumed."""
+        if record.session_id in self.failed:
+            self._report("stale-session-resumed", line, record.id, record.name,
+                         f"AgentResumed of session {short_id(record.session_id or '')}, which "
+                         "already hit 'No conversation found'", before=before)  # fmt: skip
+
+    def gone_at(self, session_id: str | None) -> int | None:
+        """The line where ``session_id`` hit 'No conversation found', if it did."""
+        return self.failed.get(session_id) if session_id is not None else None

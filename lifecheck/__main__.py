@@ -1,0 +1,5 @@
+"""``python -m lifecheck`` runs the ``lifecheck`` command."""
+
+from lifecheck.checker.commands.cli import main
+
+main()
