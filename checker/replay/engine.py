@@ -18,7 +18,7 @@ from lifecheck.checker.reading import events as ev
 from lifecheck.checker.replay.history import Evidence, History, explain_finding
 from lifecheck.checker.replay.observers import Observer
 from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
-from lifecheck.checker.replay.states import STATE_RULE, entries, outcome_of, state_of
+from lifecheck.checker.replay.states import FACTS, STATE_OF, STATE_RULE, entries
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.checker.rules.index import SharedValues
 from lifecheck.checker.rules.names import SessionRules
@@ -60,7 +60,12 @@ class Replay:
         self._emit = on_finding or self.findings.append
         self._history = History(self.path, self.snapshot_path) if explain else None
         history = () if self._history is None else (self._history,)
-        self._observers: tuple[Observer, ...] = (*observers, *history)
+        watching = (*observers, *history)
+        # Per hook, the bound methods of the observers that override it: the hot loop calls
+        # no no-op.
+        self._on_took = _hooks(watching, "took")
+        self._on_created = _hooks(watching, "created")
+        self._on_moved = _hooks(watching, "moved")
         self._apply = PROJECTIONS[semantics]
         self._entries = entries(semantics)
         self._last_line: dict[str, int] = {}
@@ -70,8 +75,8 @@ class Replay:
         self.shared = SharedValues(self.index, self.report)
         self.sessions = SessionRules(self.index, self.report)
         for record in self.index.by_id.values():
-            for observer in self._observers:
-                observer.loaded(record.id, self.state(record))
+            for loaded in _hooks(watching, "loaded"):
+                loaded(record.id, self.state(record))
         self._handlers: dict[type[ev.Event], Callable[[int, Any], None]] = {
             ev.AgentCreated: self._created,
             ev.AgentSessionNotFound: self._session_not_found,
@@ -127,12 +132,19 @@ class Replay:
 
     def state(self, record: AgentRecord) -> str:
         """The spec state ``record`` is in."""
-        return state_of(record, self.index.running)
+        return STATE_OF[
+            (record.gc, record.id in self.index.running, record.session_id is not None,
+             record.pid is not None, record.stopped_at)
+        ]  # fmt: skip
 
-    def outcome(self, record: AgentRecord, event: Any) -> Outcome:
-        """What the spec's table does with ``event`` for ``record`` in its current state."""
-        entry = self._entries[type(event)][self.state(record)]
-        return outcome_of(entry, record, event, self.index.running)
+    def outcome(self, record: AgentRecord, event: Any, state: str | None = None) -> Outcome:
+        """What the spec's table does with ``event`` for ``record`` in ``state`` (by default
+        the state it is in)."""
+        entry = self._entries[type(event)][state or self.state(record)]
+        if not entry.facts:  # most pairs: no guard fact matters
+            return entry.outcomes[()]
+        running = self.index.running
+        return entry.outcomes[tuple(FACTS[fact](record, event, running) for fact in entry.facts)]
 
     # --- events -----------------------------------------------------------------------
 
@@ -141,7 +153,7 @@ class Replay:
         before, outcome, old_pid = None, None, None
         if old is not None:
             before, old_pid = self.state(old), old.pid
-            outcome = self.outcome(old, event)
+            outcome = self.outcome(old, event, before)
             self.shared.share(old, add=False)
             self._forbidden(line, old, event, before, outcome, name=event.name)
         self.shared.check_created(line, event)
@@ -160,11 +172,11 @@ class Replay:
             report_unknown_agent(self.report, line, event)
             return
         before = self.state(record)
-        outcome = self.outcome(record, event)
+        outcome = self.outcome(record, event, before)
         self._forbidden(line, record, event, before, outcome)
         self._last_line[record.id] = line
-        for observer in self._observers:
-            observer.took(line, record.id, outcome)
+        for took in self._on_took:
+            took(line, record.id, outcome)
 
     def _record_event(self, line: int, event: Any) -> None:
         record = self.index.by_id.get(event.id)
@@ -173,7 +185,7 @@ class Replay:
             return
         kind = type(event)
         before = self.state(record)
-        outcome = self.outcome(record, event)
+        outcome = self.outcome(record, event, before)
         self._forbidden(line, record, event, before, outcome)
         old_pid = record.pid
         started = kind is ev.AgentStarted or kind is ev.AgentResumed
@@ -198,7 +210,7 @@ class Replay:
         if target is None:
             return
         before, old_pid = self.state(target), target.pid
-        outcome = self.outcome(target, event)
+        outcome = self.outcome(target, event, before)
         self._apply(index, event)
         self.shared.track_pid(target.id, old_pid, target.pid)
         self._entered(line, target, event, before, outcome)
@@ -246,18 +258,17 @@ class Replay:
         """Tell the observers, and report a forbidden state the event moved the record into."""
         self._last_line[record.id] = line
         after = self.state(record)
-        observers = self._observers
         if outcome is not None:
-            for observer in observers:
-                observer.took(line, record.id, outcome)
+            for took in self._on_took:
+                took(line, record.id, outcome)
         kind = type(event).__name__
         if kind == "AgentCreated":
-            for observer in observers:
-                observer.created(record.id, line)
+            for created in self._on_created:
+                created(record.id, line)
         if after == before:
             return
-        for observer in observers:
-            observer.moved(line, record.id, kind, before, after)
+        for moved in self._on_moved:
+            moved(line, record.id, kind, before, after)
         if after == STOPPED:
             self._stopped_line[record.id] = line
         state_rule = STATE_RULE[after]
@@ -316,3 +327,9 @@ class Replay:
                 explanation=explanation,
             )
         )
+
+
+def _hooks(observers: Sequence[Observer], hook: str) -> tuple[Callable[..., None], ...]:
+    """The bound ``hook`` methods of the observers that override it."""
+    default = getattr(Observer, hook)
+    return tuple(getattr(o, hook) for o in observers if getattr(type(o), hook) is not default)

@@ -11,13 +11,13 @@ from lifecheck.checker.reading import events as ev
 from lifecheck.checker.replay.projection import AgentRecord
 from lifecheck.spec import LIFECYCLE
 from lifecheck.spec.catalogue import RuleId
-from lifecheck.spec.tables import Entry, Outcome, compile_table
+from lifecheck.spec.tables import Entry, compile_table
 
 _FACT_KEYS = ("collected", "running", "has_session", "has_pid", "stopped_at")
 
 
 def _state_lookup() -> dict[tuple[bool, ...], str]:
-    """The spec state for each combination of the facts :func:`state_of` reads."""
+    """The spec state for each combination of the record facts a state depends on."""
     return {
         values: LIFECYCLE.classify(
             dict(zip(_FACT_KEYS, values, strict=True)) | {"is_lead": False}
@@ -26,22 +26,16 @@ def _state_lookup() -> dict[tuple[bool, ...], str]:
     }
 
 
-_STATE_OF = _state_lookup()
+#: The spec state for (collected, running, has_session, has_pid, stopped_at).
+STATE_OF = _state_lookup()
 
 #: The rule of each forbidden state (``None`` for a legal one).
 STATE_RULE: dict[str, RuleId | None] = {state.name: state.rule for state in LIFECYCLE.states}
 
 
-def state_of(record: AgentRecord, running: set[str]) -> str:
-    """The spec state ``record`` is in, given the running set."""
-    return _STATE_OF[
-        (record.gc, record.id in running, record.session_id is not None,
-         record.pid is not None, record.stopped_at)
-    ]  # fmt: skip
-
-
 FactOf = Callable[[AgentRecord, Any, set[str]], bool]
-_FACTS: dict[str, FactOf] = {
+#: How to read each guard fact off a record and an event.
+FACTS: dict[str, FactOf] = {
     "collected": lambda record, event, running: record.gc,
     "running": lambda record, event, running: record.id in running,
     "has_session": lambda record, event, running: record.session_id is not None,
@@ -61,10 +55,3 @@ def entries(semantics: str) -> dict[type[ev.Event], dict[str, Entry]]:
         ev.EVENT_TYPES[name]: {state: row[name] for state, row in compiled.items()}
         for name in LIFECYCLE.events
     }
-
-
-def outcome_of(entry: Entry, record: AgentRecord, event: Any, running: set[str]) -> Outcome:
-    """The outcome of ``entry`` (a state and event) for this record and event."""
-    if not entry.facts:  # most pairs: no guard fact matters
-        return entry.outcomes[()]
-    return entry.outcomes[tuple(_FACTS[fact](record, event, running) for fact in entry.facts)]
