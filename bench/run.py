@@ -27,8 +27,9 @@ from statistics import median
 import msgspec
 import orjson
 
+from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.reading.events import EVENT_TYPES
-from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex
+from lifecheck.checker.replay.projection import PROJECTIONS
 from lifecheck.spec import LIFECYCLE
 from lifecheck.spec.machine import build_machine
 

@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import BinaryIO
 
+from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.reading.reader import LogReader
 from lifecheck.checker.reading.segments import cuts, read_parallel
 from lifecheck.checker.reading.store import InputError, Source, locate, read_snapshot, reason
 from lifecheck.checker.replay.coverage import Coverage
 from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS, Replay
 from lifecheck.checker.replay.observers import Observer
-from lifecheck.checker.replay.projection import AgentIndex
 from lifecheck.checker.replay.timeline import Timeline, TimelineRecorder
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.diagrams import AgentPath, overlay_from

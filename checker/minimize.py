@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lifecheck.checker.check import read_log
+from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.replay.engine import Replay
-from lifecheck.checker.replay.projection import AgentIndex
 from lifecheck.checker.rules.findings import Finding
 
 Keeps = Callable[[Sequence[int]], bool]

@@ -1,4 +1,4 @@
-"""The ``lifecheck check`` command line, run as a real subprocess (rules.md §4 and §5)."""
+"""The ``lifecheck check`` command line, run as a real subprocess (docs/rules.md §4 and §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""lifecheck agrees exactly with an independent, naive implementation of rules.md."""
+"""lifecheck agrees exactly with an independent, naive implementation of docs/rules.md."""
 
 from __future__ import annotations
 

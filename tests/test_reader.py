@@ -1,4 +1,4 @@
-"""Tests for the log reader: one externally tagged ``DomainEvent`` per line (rules.md §1)."""
+"""Tests for the log reader: one externally tagged ``DomainEvent`` per line (docs/rules.md §1)."""
 
 from __future__ import annotations
 

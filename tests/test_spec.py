@@ -44,18 +44,18 @@ class TestBuiltInSpec:
         assert {CREATED, RUNNING, STOPPED, COLLECTED, SESSIONLESS, LIMBO} == names
 
     def test_forbidden_states_carry_their_rules(self) -> None:
-        """The two states the daemon can produce are tied to rules.md's state rules."""
+        """The two states the daemon can produce are tied to the state rules of docs/rules.md."""
         forbidden = {s.name: s.rule for s in LIFECYCLE.states if s.forbidden}
         assert {SESSIONLESS: "running-without-session", LIMBO: "stale-pid"} == forbidden
 
     def test_every_rule_id_is_in_the_catalogue(self) -> None:
-        """Every rule the spec names is a rule of rules.md."""
+        """Every rule the spec names is a rule of docs/rules.md."""
         named = {r for t in LIFECYCLE.transitions for r in (*t.rules, t.entry_rule) if r}
         named |= {s.rule for s in LIFECYCLE.states if s.rule}
         assert named <= set(RULES)
 
     def test_forbidden_pairs_cover_the_lifecycle_rules(self) -> None:
-        """The per-record transition rules of rules.md all live in the table."""
+        """The per-record transition rules of docs/rules.md all live in the table."""
         named = {r for t in LIFECYCLE.transitions for r in t.rules}
         assert {
             "duplicate-id", "event-after-gc", "start-while-running", "resume-while-running",

@@ -303,7 +303,7 @@ EVENT_TYPES: dict[str, type[_Event]] = {
     )
 }
 
-#: Variants keyed by agent id whose target must exist (rules.md §4).
+#: Variants keyed by agent id whose target must exist (docs/rules.md §4).
 ID_KEYED = (
     AgentStarted,
     AgentStopped,

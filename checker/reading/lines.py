@@ -1,7 +1,7 @@
 """Decoding one log line exactly as serde would, and saying why a bad line is bad.
 
 A line is one externally tagged ``DomainEvent``, validated against the full schema in
-:mod:`lifecheck.checker.reading.events` (rules.md §1).
+:mod:`lifecheck.checker.reading.events` (docs/rules.md §1).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Streaming reader of Midtown event logs, block by block.
 
 Every non-blank line is validated (:mod:`.blocks`, :mod:`.lines`). The first malformed
-line ends the stream, as the daemon's recovery does (rules.md §1).
+line ends the stream, as the daemon's recovery does (docs/rules.md §1).
 """
 
 from __future__ import annotations

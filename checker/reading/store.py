@@ -2,7 +2,7 @@
 
 A store holds ``snapshot-NNNN.json`` and ``log-NNNN.jsonl`` files. As the daemon does, take
 the snapshot with the greatest sequence S (numerically, unlike the daemon: see the note),
-its ``agents`` index as the initial state, and replay only ``log-{S:04}.jsonl`` (rules.md §2).
+its ``agents`` index as the initial state, and replay only ``log-{S:04}.jsonl`` (docs/rules.md §2).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import msgspec
 
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.reading.events import U32, AgentCreated, UtcDateTime
-from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
 
 _SNAPSHOT = re.compile(r"snapshot-(\d{4,})\.json")
 _LOG = re.compile(r"log-(\d{4,})\.jsonl")

@@ -2,7 +2,7 @@
 
 For each event: transition rules on the state before it (looked up in tables compiled
 from the spec), then the projection model applies it, then state rules on the state
-after it (rules.md §4). :meth:`Replay.finish` runs the end-of-replay rules. The core does
+after it (docs/rules.md §4). :meth:`Replay.finish` runs the end-of-replay rules. The core does
 no I/O: feed it ``(line, event)`` pairs from a file, a stream or a live log alike; each
 finding is handed to ``on_finding`` as it is found. Rule checks live in
 :mod:`lifecheck.checker.rules` by family; coverage and the explanation history observe the
@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from lifecheck.checker.reading import events as ev
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.replay.history import Evidence, History, explain_finding
 from lifecheck.checker.replay.observers import Observer
-from lifecheck.checker.replay.projection import PROJECTIONS, AgentIndex, AgentRecord, session_target
+from lifecheck.checker.replay.projection import PROJECTIONS, session_target
 from lifecheck.checker.replay.states import FACTS, STATE_OF, STATE_RULE, entries
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.checker.rules.index import SharedValues

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lifecheck.checker.replay.observers import Observer
+from lifecheck.spec.catalogue import Family, rules_of
 
 #: Rules reported at the end of the replay: their line is only the record's last one.
-END_RULES = frozenset({"zombie-running", "limbo-unresolved"})
+END_RULES = frozenset(rules_of(Family.END))
 
 #: Rules about a session known to be dead: the line that said so matters.
 SESSION_RULES = frozenset({"zombie-running", "stale-session-resumed"})

@@ -9,51 +9,10 @@ log, so ``stopped_at`` is tracked only as set or not.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lifecheck.checker.reading import events as ev
-
-
-@dataclass(slots=True, kw_only=True)
-class AgentRecord:
-    """What the daemon's ``Agent`` record holds that matters to the lifecycle."""
-
-    id: str
-    name: str
-    kind: str
-    agent_type: str
-    provider: str
-    channel: str | None = None
-    task_id: str | None = None
-    bound_thread_id: str | None = None
-    session_id: str | None = None
-    pid: int | None = None
-    stopped_at: bool = False
-    gc: bool = False
-
-
-@dataclass(slots=True)
-class AgentIndex:
-    """The daemon's ``AgentIndex``: records by id, routing maps, and the running set."""
-
-    by_id: dict[str, AgentRecord] = field(default_factory=dict)
-    by_name: dict[str, str] = field(default_factory=dict)
-    by_task: dict[str, str] = field(default_factory=dict)
-    by_channel: dict[str, list[str]] = field(default_factory=dict)
-    by_thread: dict[str, str] = field(default_factory=dict)
-    running: set[str] = field(default_factory=set)
-
-    def copy(self) -> AgentIndex:
-        """A deep copy, for callers that want the step to be functional."""
-        return AgentIndex(
-            by_id={i: replace(r) for i, r in self.by_id.items()},
-            by_name=dict(self.by_name),
-            by_task=dict(self.by_task),
-            by_channel={c: list(ids) for c, ids in self.by_channel.items()},
-            by_thread=dict(self.by_thread),
-            running=set(self.running),
-        )
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 
 
 def _created(index: AgentIndex, event: ev.AgentCreated) -> None:

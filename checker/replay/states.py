@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from lifecheck.checker.reading import events as ev
-from lifecheck.checker.replay.projection import AgentRecord
+from lifecheck.checker.reading.agents import AgentRecord
 from lifecheck.spec import LIFECYCLE
 from lifecheck.spec.catalogue import RuleId
 from lifecheck.spec.tables import Entry, compile_table

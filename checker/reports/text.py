@@ -1,4 +1,4 @@
-"""Reports over the same data: human text and the JSON report (rules.md §5)."""
+"""Reports over the same data: human text and the JSON report (docs/rules.md §5)."""
 
 from __future__ import annotations
 

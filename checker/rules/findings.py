@@ -38,7 +38,7 @@ class Finding:
         return RULES[self.rule].severity
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
-        """Path, line, rule (rules.md §5), then agent and message for a total order."""
+        """Path, line, rule (docs/rules.md §5), then agent and message for a total order."""
         line = -1 if self.line is None else self.line
         return (
             self.path,

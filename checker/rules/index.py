@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from lifecheck.checker.reading import events as ev
-from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.checker.rules.reporting import Report, who
 
@@ -107,7 +107,7 @@ class SharedValues:
         others, report, index = self._others_running, self._report, self._index
         reported: set[str] = set()
         # One finding per other Worker on the task, but one per event for a Lead's channel:
-        # rules.md says "one finding per other record" for the first only.
+        # docs/rules.md says "one finding per other record" for the first only.
         if record.kind == "Worker" and record.task_id is not None:
             for other in others(record, "task_id", record.task_id, "Worker"):
                 reported.add(other)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from lifecheck.checker.replay.projection import AgentRecord
+from lifecheck.checker.reading.agents import AgentRecord
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.spec.catalogue import RuleId
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from lifecheck.checker.reading import events as ev
-from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.checker.rules.reporting import Report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lifecheck.checker.reading import events as ev
-from lifecheck.checker.replay.projection import AgentIndex
+from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.rules.reporting import Report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from lifecheck.checker.replay.projection import AgentIndex
+from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.spec.catalogue import RuleId
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 
-from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.checker.rules.reporting import Report
 from lifecheck.spec.catalogue import RuleId

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lifecheck.checker.reading import events as ev
-from lifecheck.checker.replay.projection import AgentRecord
+from lifecheck.checker.reading.agents import AgentRecord
 from lifecheck.checker.rules.messages import Context, transition_message
 from lifecheck.checker.rules.reporting import Report
 from lifecheck.spec.tables import Outcome

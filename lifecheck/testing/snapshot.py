@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lifecheck.checker.replay.projection import AgentIndex, AgentRecord
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 
 #: Replays stamp times with the clock; a written snapshot uses one fixed time for them all.
 EPOCH = "2026-01-01T00:00:00Z"
@@ -28,7 +28,7 @@ def snapshot_bytes(index: AgentIndex, now: str = EPOCH) -> bytes:
     """``index`` as ``serde_json::to_string_pretty(&Projections)`` writes it.
 
     Only ``agents`` carries data; the other projections are empty, and every timestamp
-    is ``now`` (the log has none; see midtown.md §7).
+    is ``now`` (the log has none; see docs/midtown-format.md §1).
     """
     projections = {
         "agents": {

@@ -7,7 +7,7 @@ Every line it writes is in the daemon's exact on-disk format. The choices are Hy
 draws, so failing logs shrink. Needs Hypothesis (``pip install 'lifecheck[strategies]'``).
 
 ``valid_logs(semantics)`` never breaks a rule of ``semantics``: lifecheck reports nothing
-for them. ``faulty_logs(semantics)`` injects faults, each one rule of rules.md, and records
+for them. ``faulty_logs(semantics)`` injects faults, each one rule of docs/rules.md, and records
 the line and rule of each (:class:`Fault`), so a checker can be held to them::
 
     from hypothesis import given

@@ -1,0 +1,187 @@
+"""``lifecheck check``: replay logs or stores and report every forbidden state."""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import partial
+from pathlib import Path
+
+import click
+
+from lifecheck.checker.check import InputReport, check_path
+from lifecheck.checker.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    output_file_option,
+    semantics_option,
+    write_output,
+)
+from lifecheck.checker.commands.progress import Progress, stderr_bar
+from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
+from lifecheck.checker.reports.text import EXPLAINED, render_text, to_json
+from lifecheck.spec.catalogue import Severity
+
+EXAMPLE = "pr-2330-crash-loop.jsonl"
+
+_CHECK_EPILOG = """\b
+Examples:
+  lifecheck check                                  # this machine's Midtown stores
+  lifecheck check ~/.midtown/projects/app/events   # one event-store directory
+  lifecheck check log-0000.jsonl --semantics 3d1b4c5d
+  lifecheck check logs/*.jsonl --format json --fail-on error
+  lifecheck check STORE --format sarif -o lifecheck.sarif     # for code scanning
+
+\b
+Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings);
+2 an input cannot be read; 3 internal error.
+"""
+
+
+@click.command(epilog=_CHECK_EPILOG)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "sarif", "junit", "html"]),
+    default="text",
+    show_default=True,
+    help="Report for people; JSON for tools; SARIF 2.1.0 for code scanning; JUnit XML "
+    "for CI test reports; one self-contained HTML page (use -o).",
+)
+@semantics_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (auto: only on a terminal).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Processes to use: several inputs are checked at once, and a big log (16 MB or "
+    "more) is validated in segments while this process replays it. The output is the "
+    "same as with -j 1.",
+)
+@output_file_option
+@click.option(
+    "--explain/--no-explain",
+    default=None,
+    help="Explain every finding in the text report (default: the first five), or none. "
+    "JSON and SARIF always carry the explanations.",
+)
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Read line by line with every serde rule, also rejecting a key repeated in one "
+    "object (slower; the default reader keeps the last value, as msgspec does).",
+)
+def check(
+    paths: tuple[str, ...],
+    output: str,
+    semantics: str,
+    fail_on: str,
+    color: str,
+    jobs: int,
+    target: str | None,
+    explain: bool | None,
+    exact: bool,
+) -> None:
+    """Replay logs or event-store directories and report every forbidden state.
+
+    A PATH is a log file (log-NNNN.jsonl) or a Midtown event-store directory; several
+    PATHs are checked independently. With no PATH, check the stores under
+    ~/.midtown/projects/*/events, or the bundled example when there are none.
+    """
+    # A bar only for people watching a terminal, never in JSON or CI output.
+    progress = output == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    inputs = list(paths or _default_inputs())
+    reports = check_paths(
+        inputs, semantics, jobs, exact=exact, progress=progress, timelines=output == "html"
+    )
+    for report in reports:
+        if report.error is not None:
+            click.echo(f"lifecheck: {report.error}", err=True)
+    code = _exit_code(reports, Severity(fail_on))
+    if output == "json":
+        document = to_json(reports, semantics)
+    elif output == "sarif":
+        from lifecheck.checker.reports.sarif import to_sarif
+
+        document = to_sarif(reports, semantics)
+    elif output == "junit":
+        from lifecheck.checker.reports.junit import to_junit
+
+        document = to_junit(reports, semantics, Severity(fail_on))
+    elif output == "html":
+        from lifecheck.checker.reports.html import to_html
+
+        document = to_html(reports, semantics)
+    else:
+        colour = color == "always" or (
+            color == "auto" and target is None and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ
+        )  # fmt: skip
+        explained = EXPLAINED if explain is None else (None if explain else 0)
+        document = render_text(reports, semantics, colour=colour, explain=explained).encode()
+    write_output(document, target)
+    sys.exit(code)
+
+
+def check_paths(
+    paths: list[str],
+    semantics: str,
+    jobs: int = 1,
+    *,
+    exact: bool = False,
+    progress: bool = False,
+    timelines: bool = False,
+) -> list[InputReport]:
+    """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
+    check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines)
+    with tuned_for_reading():
+        if jobs == 1 or len(paths) == 1:
+            meter = _progress_meter if progress else None
+            return [check_one(path, jobs=jobs, pool=niced_pool, progress=meter) for path in paths]
+        from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports, only for --jobs
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+            return list(pool.map(check_one, paths))
+
+
+def _progress_meter(label: str, size: int) -> Progress:
+    return Progress(size, stderr_bar(label))
+
+
+def _default_inputs() -> list[str]:
+    stores = sorted(str(p) for p in (Path.home() / ".midtown" / "projects").glob("*/events"))
+    if stores:
+        return stores
+    example = str(Path(__file__).parents[1] / "examples" / EXAMPLE)
+    click.echo(
+        f"lifecheck: no Midtown stores under ~/.midtown/projects; checking the bundled "
+        f"example {example}",
+        err=True,
+    )
+    return [example]
+
+
+def _exit_code(reports: list[InputReport], fail_on: Severity) -> int:
+    if any(r.error is not None for r in reports):
+        return EXIT_UNREADABLE
+    failing = {Severity.ERROR} if fail_on is Severity.ERROR else {Severity.ERROR, Severity.WARNING}
+    if any(f.severity in failing for r in reports for f in r.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK

@@ -1,0 +1,86 @@
+"""Commands about one log: ``explain`` tells one agent's story, ``minimize`` shrinks the log
+to a smallest one that still gives a finding."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lifecheck.checker.check import timeline_of
+from lifecheck.checker.commands.common import (
+    EXIT_FINDINGS,
+    exit_if_unreadable,
+    output_file_option,
+    semantics_option,
+    write_output,
+)
+from lifecheck.checker.reading.store import InputError, locate, read_snapshot
+from lifecheck.spec.catalogue import RULES
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  lifecheck explain log-0000.jsonl --agent btucker-reviewer
+  lifecheck explain STORE --agent 7e0aa489-b967-459e-9f01-71b0e71c756f --semantics 3d1b4c5d
+"""
+)
+@click.argument("path")
+@click.option("--agent", required=True, help="An agent id (one record) or name (all its records).")
+@semantics_option
+def explain(path: str, agent: str, semantics: str) -> None:
+    """One agent's timeline: every line that touched it, its spec state before and after,
+    the record fields that changed, and the findings about it inline.
+
+    Exit 2 if the input cannot be read, else 0.
+    """
+    from lifecheck.checker.reports.timeline import render_timeline
+
+    with exit_if_unreadable():
+        timeline = timeline_of(locate(path), agent, semantics)
+    write_output(render_timeline(timeline).encode(), None)
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  lifecheck minimize log-0000.jsonl --rule stale-pid
+  lifecheck minimize STORE --rule resume-loop --agent btucker-reviewer -o repro.jsonl
+"""
+)
+@click.argument("path")
+@click.option("--rule", required=True, type=click.Choice(list(RULES)), help="The finding to keep.")
+@click.option("--agent", help="Keep the finding for this agent (id or name).")
+@semantics_option
+@output_file_option
+def minimize(path: str, rule: str, agent: str | None, semantics: str, target: str | None) -> None:
+    """Shrink a log to a smallest one that still gives a finding (delta debugging).
+
+    Keeps the log's own lines in their order (and a store's snapshot as the starting
+    state), prints them with their original line numbers, and with -o writes them as a
+    log. Exit 1 if the log does not give that finding, 2 if it cannot be read.
+    """
+    from lifecheck.checker.minimize import Target
+    from lifecheck.checker.minimize import minimize as shrink
+
+    with exit_if_unreadable():
+        source = locate(path)
+        if source.log is None:
+            raise InputError(f"{path}: the store has no log to shrink")
+        lines = Path(source.log).read_bytes().split(b"\n")
+        snapshot = read_snapshot(source.snapshot) if source.snapshot else None
+    wanted = Target(rule, agent)
+    kept = shrink(lines, wanted, semantics, snapshot)
+    about = f"{rule}" + (f" for {agent}" if agent else "")
+    if kept is None:
+        click.echo(f"lifecheck: {source.log} gives no {about} finding ({semantics})", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{len(kept)} of {sum(1 for line in lines if line.strip())} lines of "
+               f"{source.log} still give {about} ({semantics}):", err=True)  # fmt: skip
+    width = len(str(kept[-1] + 1)) if kept else 0  # none: the snapshot alone gives it
+    for index in kept:
+        click.echo(f"{index + 1:>{width}}  {lines[index].decode(errors='replace')}")
+    if target is not None:
+        Path(target).write_bytes(b"".join(lines[index] + b"\n" for index in kept))
