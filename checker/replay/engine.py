@@ -75,8 +75,9 @@ class Replay:
         self._event: ev.Event | None = None  # the event being replayed, for explanations
         self.shared = SharedValues(self.index, self.report)
         self.sessions = SessionRules(self.index, self.report)
-        for record in self.index.by_id.values():
-            for loaded in _hooks(watching, "loaded"):
+        on_loaded = _hooks(watching, "loaded")
+        for record in self.index.by_id.values():  # a snapshot's records
+            for loaded in on_loaded:
                 loaded(record.id, self.state(record))
         self._handlers: dict[type[ev.Event], Callable[[int, Any], None]] = {
             ev.AgentCreated: self._created,
