@@ -76,9 +76,9 @@ def check(
 ) -> list[InputReport]:
     """Check each path (a log file or a Midtown event-store directory) independently.
 
-    ``semantics`` picks the daemon version (:data:`SEMANTICS`); ``exact`` reads line by line
-    with every serde rule; ``jobs`` > 1 validates a big log in that many processes;
-    ``timelines`` keeps the timelines of the agents with most findings (for
+    ``semantics`` picks the daemon version (:data:`SEMANTICS`); ``exact`` runs the exact
+    decoder on every line (the same verdicts, slower); ``jobs`` > 1 validates a big log in
+    that many processes; ``timelines`` keeps the timelines of the agents with most findings (for
     :func:`to_html`). An input that cannot be read comes back with ``error`` set.
     """
     chosen = [paths] if isinstance(paths, str) else list(paths)

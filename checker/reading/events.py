@@ -2,7 +2,9 @@
 
 Field names, order and types follow Midtown's ``events/mod.rs`` (newest version plus
 ``AgentSessionNotFound`` and ``ChannelCreated``). serde's rules are mirrored: a missing
-``Option`` field is ``None``, unknown keys are ignored, everything else is required.
+``Option`` field is ``None``, unknown keys are ignored, everything else is required; the
+few Rust facts a type cannot say (`#[serde(default)]`, chrono dates, the `author` alias)
+are spelt out below for the exact decoder (:mod:`.serde`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import msgspec
 U32 = Annotated[int, msgspec.Meta(ge=0, le=2**32 - 1)]
 U64 = Annotated[int, msgspec.Meta(ge=0)]  # msgspec rejects integers above 2**64 - 1 itself
 UtcDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
+#: A `chrono::DateTime<Utc>` in a log line, kept as written: chrono reads dates Python's
+#: `datetime` cannot hold (year 0, a leap second); :mod:`.dates` checks and reads it.
+ChronoDateTime = Annotated[str, msgspec.Meta(extra={"rust": "chrono::DateTime<Utc>"})]
 
 AgentKind = Literal["Lead", "Fork", "Worker"]
 Provider = Literal["ClaudeCode", "Codex"]
@@ -104,7 +109,7 @@ class ProcessHealthChecked(_Event, frozen=True):
 
 class UsageLimitHit(_Event, frozen=True):
     agent_id: str
-    reset_at: UtcDateTime
+    reset_at: ChronoDateTime
 
 
 class AuthErrorDetected(_Event, frozen=True):
@@ -227,7 +232,7 @@ class MessagePosted(_Event, frozen=True):
     sender: str
     content: str
     thread_id: str | None = None
-    # `Vec<ToolBlock>`: the element type is not known here, so any list is accepted.
+    # `Vec<ToolBlock>`, read as serde_json `Value`s: any JSON, nesting and numbers checked.
     tool_data: list[Any] | None = None
     auto_output: bool = False
 
@@ -302,6 +307,17 @@ EVENT_TYPES: dict[str, type[_Event]] = {
         ConfigUpdated,
     )
 }
+
+#: Fields with `#[serde(default)]`: besides being optional in an object, they may be left off
+#: the end of a variant written as an array (other `Option` fields may not).
+SERDE_DEFAULTS: dict[type[_Event], frozenset[str]] = {
+    TaskCreated: frozenset({"thread_id", "message_id"}),
+    TaskUpdated: frozenset({"thread_id", "message_id"}),
+    MessagePosted: frozenset({"auto_output"}),
+}
+
+#: `#[serde(alias = ...)]`: another key for the same field (giving both is a duplicate).
+SERDE_ALIASES: dict[type[_Event], dict[str, str]] = {PrOpened: {"author": "github_author"}}
 
 #: Variants keyed by agent id whose target must exist (docs/rules.md §4).
 ID_KEYED = (

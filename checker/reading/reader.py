@@ -1,7 +1,9 @@
 """Streaming reader of Midtown event logs, block by block.
 
-Every non-blank line is validated (:mod:`.blocks`, :mod:`.lines`). The first malformed
-line ends the stream, as the daemon's recovery does (docs/rules.md §1).
+Every non-blank line is validated (:mod:`.blocks`, :mod:`.serde`). The first malformed
+line ends the stream, as the daemon's recovery does; the rest of the file is then only
+counted, and checked to be UTF-8: a byte that is not, anywhere, makes the whole file
+unreadable to the daemon, which then does not start (docs/rules.md §1).
 """
 
 from __future__ import annotations
@@ -10,11 +12,17 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from lifecheck.checker.reading.blocks import CLOSE, framed, read_block
+from lifecheck.checker.reading.blocks import CLOSE, Envelopes, framed, read_block
 from lifecheck.checker.reading.events import EVENT_TYPES, Event
-from lifecheck.checker.reading.lines import LineError, decode_line
+from lifecheck.checker.reading.lines import (
+    LineError,
+    decode_line,
+    first_bad_utf8,
+    is_blank,
+    utf8_error,
+)
 
-__all__ = ["LineError", "LogReader", "Malformed", "count_non_blank", "decode_line"]
+__all__ = ["LineError", "LogReader", "Malformed", "Rest", "decode_line", "scan_rest"]
 
 #: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
 BLOCK_SIZE = 1 << 16
@@ -29,11 +37,27 @@ class Readable(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Malformed:
-    """The first line that does not parse, why, and how many non-blank lines follow it."""
+    """The first line that does not parse, why, and how many non-blank lines follow it.
+
+    ``unreadable``: the file is not UTF-8 (``line`` holds its first bad byte), so the daemon
+    reads no event of it at all and does not start; ``dropped`` is then 0. The events read
+    before it were read as the file's lines, not as what the daemon replays.
+    """
 
     line: int
     reason: str
     dropped: int
+    unreadable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rest:
+    """What follows a malformed line, only counted: its non-blank lines, its physical
+    lines, and the line of its first byte that is not UTF-8 (if any), from 1."""
+
+    non_blank: int
+    lines: int
+    bad_utf8: Malformed | None
 
 
 class LogReader:
@@ -41,10 +65,12 @@ class LogReader:
 
     ``source`` is a binary file or an iterable of lines. Only events whose type is in
     ``wanted`` are yielded (all by default), but every line is validated. ``exact`` reads
-    line by line with every serde rule (see :mod:`.blocks` for what it adds).
+    every line with the exact decoder (:mod:`.serde`) instead of trusting msgspec's block
+    decoding where it can (:mod:`.blocks`): the verdicts are the same, only slower.
     ``progress`` is called with the number of bytes read after each block. After
-    iteration, :attr:`malformed` holds the bad line (or ``None``), :attr:`events` the
-    number of events read and :attr:`lines` the physical lines read (when no line is bad).
+    iteration, :attr:`malformed` holds the bad line (or ``None``; see :class:`Malformed`
+    for a file that is not UTF-8), :attr:`events` the number of events read and
+    :attr:`lines` the physical lines of the source (up to a bad byte, if any).
     """
 
     def __init__(
@@ -57,7 +83,7 @@ class LogReader:
     ) -> None:
         self._source = source
         self._wanted = frozenset(EVENT_TYPES.values()) if wanted is None else wanted
-        self._exact = exact
+        self._envelopes = None if exact else Envelopes()
         self._progress = progress
         self.malformed: Malformed | None = None
         self.events = 0
@@ -67,17 +93,40 @@ class LogReader:
         blocks = _blocks(self._source)
         done = 0
         for frame in blocks:
-            block = read_block(frame, self.lines + 1, self._wanted, exact=self._exact)
+            if (unreadable := _unreadable(frame, self.lines)) is not None:
+                # The lines before the bad byte's are read as any others (so that a log
+                # cut into segments reads the same), then the file is unreadable.
+                yield from self._read_head(frame, unreadable)
+                self.malformed = unreadable
+                return
+            block = read_block(frame, self.lines + 1, self._wanted, self._envelopes)
             self.events += block.events
             yield from block.wanted
             if block.malformed is not None:
                 line, reason = block.malformed
-                self.malformed = Malformed(line, reason, block.after + _non_blank(blocks))
+                rest = _rest(blocks, self.lines + block.lines)
+                self.lines += block.lines + rest.lines
+                dropped = block.after + rest.non_blank
+                self.malformed = rest.bad_utf8 or Malformed(line, reason, dropped)
                 return
             self.lines += block.lines
             if self._progress is not None:
                 done += len(frame) - 1
                 self._progress(done)
+
+    def _read_head(self, frame: bytearray, unreadable: Malformed) -> Iterator[tuple[int, Event]]:
+        """The whole lines of ``frame`` before the one holding its first bad byte."""
+        whole = unreadable.line - 1 - self.lines
+        if whole:
+            cut = -1
+            for _ in range(whole):
+                cut = frame.index(b"\n", cut + 1)
+            head = frame[:cut]
+            head.append(CLOSE)
+            block = read_block(head, self.lines + 1, self._wanted, self._envelopes)
+            self.events += block.events
+            yield from block.wanted
+        self.lines = unreadable.line - 1
 
 
 def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytearray]:
@@ -115,10 +164,31 @@ def _joined(lines: Iterable[bytes]) -> Iterator[bytearray]:
         yield framed(b"".join(batch))
 
 
-def count_non_blank(source: Readable | Iterable[bytes]) -> int:
-    """The non-blank lines of a log (what a bad line before them drops), not validated."""
-    return _non_blank(_blocks(source))
+def _unreadable(frame: bytearray, before: int) -> Malformed | None:
+    """The file is not UTF-8 if this frame (after ``before`` lines) holds a bad byte."""
+    bad = first_bad_utf8(frame)
+    if bad is None:
+        return None
+    start = frame.rfind(b"\n", 0, bad) + 1 or 1
+    line = before + 1 + frame.count(b"\n", 0, bad)
+    return Malformed(line, utf8_error(frame[start:], bad - start), 0, unreadable=True)
 
 
-def _non_blank(frames: Iterable[bytearray]) -> int:
-    return sum(1 for frame in frames for line in frame[1:-1].split(b"\n") if line.strip())
+def scan_rest(source: Readable | Iterable[bytes]) -> Rest:
+    """A log, or the rest of one after a bad line: counted, not validated, but checked to
+    be UTF-8 (lines numbered from 1)."""
+    return _rest(_blocks(source), 0)
+
+
+def _rest(frames: Iterable[bytearray], before: int) -> Rest:
+    non_blank, lines = 0, before
+    for frame in frames:
+        if (unreadable := _unreadable(frame, lines)) is not None:
+            return Rest(non_blank, unreadable.line - before, unreadable)
+        content = frame[1:-1].split(b"\n")
+        lines += len(content)
+        if frame.isascii():
+            non_blank += sum(map(bool, map(bytearray.strip, content)))
+        else:
+            non_blank += sum(1 for line in content if not is_blank(line))
+    return Rest(non_blank, lines - before, None)

@@ -3,7 +3,8 @@
 The file is cut at line ends into segments. Worker processes validate them and send back
 the events the replay wants, packed with msgspec (one typed list per variant, plus their
 order and line numbers); the parent replays them in order as they come. The result is the
-serial one: the same events, line numbers, first malformed line and ``dropped`` count.
+serial one: the same events, line numbers, first malformed line and ``dropped`` count, and
+the same first byte that is not UTF-8, before or after a malformed line.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 import msgspec
 
 from lifecheck.checker.reading.events import EVENT_TYPES, Event
-from lifecheck.checker.reading.reader import LogReader, Malformed, count_non_blank
+from lifecheck.checker.reading.reader import LogReader, Malformed, scan_rest
 
 #: Smallest log worth splitting, and the largest segment. A log is cut into about eight
 #: segments per job, between a quarter of that and this size: each segment costs a few
@@ -50,7 +51,7 @@ _decode_batch = msgspec.msgpack.Decoder(_Batch).decode
 class Segment:
     """What a worker found in its segment; ``events`` is a packed ``_Batch``."""
 
-    lines: int
+    lines: int  # physical lines (all of them when a line is bad: the rest is scanned)
     read: int
     malformed: Malformed | None
     kinds: bytes
@@ -131,21 +132,37 @@ def unpack(segment: Segment, offset: int) -> Iterator[tuple[int, Event]]:
     return zip(map(offset.__add__, numbers), events, strict=True)
 
 
-def _dropped_after(
-    path: str, pending: Iterable[tuple[int, int, Future[Segment]]], ahead: Iterable[tuple[int, int]]
-) -> int:
-    """The non-blank lines after a bad segment: a worker's count where it has started on the
-    segment, else counted here without validating them (far quicker)."""
+def _after(
+    path: str,
+    line: int,
+    pending: Iterable[tuple[int, int, Future[Segment]]],
+    ahead: Iterable[tuple[int, int]],
+) -> tuple[int, Malformed | None]:
+    """The non-blank lines after a bad segment (which ends at ``line``), and the first byte
+    that is not UTF-8 among them: a worker's count where it has started on the segment,
+    else counted here without validating them (far quicker)."""
     count = 0
     with open(path, "rb") as log:
+        started = []
         for start, end, future in pending:
-            if future.cancel():
-                count += count_non_blank(_Range(log, start, end))
-            else:
-                count += future.result().non_blank
-        for start, end in ahead:
-            count += count_non_blank(_Range(log, start, end))
-    return count
+            started.append((start, end, None if future.cancel() else future))
+        ranges = chain(started, ((start, end, None) for start, end in ahead))
+        for start, end, done in ranges:
+            if done is not None:
+                segment = done.result()
+                bad = segment.malformed
+                if bad is not None and bad.unreadable:
+                    return count, Malformed(line + bad.line, bad.reason, 0, unreadable=True)
+                count += segment.non_blank
+                line += segment.lines
+                continue
+            rest = scan_rest(_Range(log, start, end))
+            if rest.bad_utf8 is not None:
+                bad = rest.bad_utf8
+                return count, Malformed(line + bad.line, bad.reason, 0, unreadable=True)
+            count += rest.non_blank
+            line += rest.lines
+    return count, None
 
 
 def read_parallel(
@@ -186,8 +203,13 @@ def read_parallel(
             replay(unpack(segment, offset))
             events += segment.read
             if (bad := segment.malformed) is not None:  # the replay stops there
-                dropped = bad.dropped + _dropped_after(path, pending, ahead)
-                malformed = Malformed(offset + bad.line, bad.reason, dropped)
+                if bad.unreadable:
+                    malformed = Malformed(offset + bad.line, bad.reason, 0, unreadable=True)
+                    break
+                dropped, unreadable = _after(path, offset + segment.lines, pending, ahead)
+                malformed = unreadable or Malformed(
+                    offset + bad.line, bad.reason, bad.dropped + dropped
+                )
                 break
             offset += segment.lines
             if progress is not None:
