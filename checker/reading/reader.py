@@ -34,6 +34,7 @@ class Malformed:
     line: int
     reason: str
     dropped: int
+    unreadable: bool = False
 
 
 class LogReader:
