@@ -18,9 +18,16 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import BinaryIO
 
 from lifecheck.checker.reading.agents import AgentIndex
-from lifecheck.checker.reading.reader import LogReader
+from lifecheck.checker.reading.reader import LogReader, Malformed
 from lifecheck.checker.reading.segments import cuts, read_parallel
-from lifecheck.checker.reading.store import InputError, Source, locate, read_snapshot, reason
+from lifecheck.checker.reading.store import (
+    InputError,
+    Source,
+    load_snapshot,
+    locate,
+    reason,
+    stale_choice,
+)
 from lifecheck.checker.replay.coverage import Coverage
 from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS, Replay
 from lifecheck.checker.replay.observers import Observer
@@ -67,6 +74,7 @@ def check_path(
     except InputError as error:
         return InputReport(path=path, error=str(error))
     findings = replay.finish()
+    starts = replay.daemon_starts  # if not, nothing of the input counts as replayed
     return InputReport(
         path=source.path,
         events=events,
@@ -75,9 +83,9 @@ def check_path(
         log=source.log,
         snapshot=source.snapshot,
         notes=source.notes,
-        taken=coverage.taken,
-        entered=coverage.entered,
-        timelines=() if recorder is None else _most_found(recorder, findings),
+        taken=coverage.taken if starts else {},
+        entered=coverage.entered if starts else {},
+        timelines=() if recorder is None or not starts else _most_found(recorder, findings),
     )
 
 
@@ -94,15 +102,31 @@ def _most_found(recorder: TimelineRecorder, findings: Sequence[Finding]) -> tupl
 def new_replay(
     source: Source, semantics: str, *, observers: Sequence[Observer] = (), explain: bool = True
 ) -> Replay:
-    """A replay of ``source`` not yet run: its snapshot's index loaded, if it has one."""
-    return Replay(
+    """A replay of ``source`` not yet run: its snapshot's index loaded, if it has one, and
+    the store's findings reported (docs/rules.md §2): the daemon's recovery failing on the
+    snapshot, or the daemon taking a stale one, and the contradictions of its index."""
+    snapshot = None if source.snapshot is None else load_snapshot(source.snapshot)
+    replay = Replay(
         path=source.log or source.snapshot or source.path,
         semantics=semantics,
-        index=read_snapshot(source.snapshot) if source.snapshot else None,
+        index=None if snapshot is None else snapshot.index,
         snapshot_path=source.snapshot,
         observers=observers,
         explain=explain,
     )
+    if snapshot is None or source.snapshot is None:
+        return replay
+    path = source.snapshot
+    if (unusable := snapshot.unusable) is not None:
+        replay.recovery_failed(path, unusable.line, "the daemon will not start: its recovery "
+                               f"fails on this snapshot, which is {unusable.reason}")  # fmt: skip
+        return replay
+    if (stale := stale_choice(source)) is not None:
+        replay.report("stale-snapshot-chosen", None, None, None, stale, path=path)
+    for contradiction in snapshot.contradictions:
+        replay.report("snapshot-inconsistent", None, contradiction.agent_id,
+                      contradiction.agent_name, contradiction.message, path=path)  # fmt: skip
+    return replay
 
 
 def read_source(
@@ -116,8 +140,9 @@ def read_source(
     progress: ProgressMeter | None = None,
 ) -> int:
     """Feed a located input's log to ``replay`` (through ``recorder``, if any) to its end or
-    its first malformed line; return the number of events read."""
-    if source.log is None:
+    its first malformed line; return the number of events read (none when the daemon's
+    recovery fails)."""
+    if source.log is None or not replay.daemon_starts:
         return 0
     try:
         with open(source.log, "rb") as log:
@@ -132,8 +157,8 @@ def read_source(
                     jobs=jobs, pool=pool or _plain_pool, exact=exact, progress=shown,
                 )  # fmt: skip
                 if malformed is not None:
-                    replay.stopped_at_bad_line(malformed.line, malformed.reason, malformed.dropped)
-                return events
+                    _stopped(replay, malformed)
+                return events if replay.daemon_starts else 0
     except OSError as error:
         raise InputError(f"{source.log}: {reason(error)}") from None
 
@@ -147,20 +172,38 @@ def read_log(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Feed a log (a binary file or its lines) to ``replay`` up to its first malformed line;
-    return the number of events read."""
+    return the number of events read (none when the daemon's recovery fails on it)."""
     reader = LogReader(log, replay.wanted, exact=exact, progress=progress)
     (recorder or replay).run(reader)
     if (bad := reader.malformed) is not None:
+        _stopped(replay, bad)
+    return reader.events if replay.daemon_starts else 0
+
+
+def _stopped(replay: Replay, bad: Malformed) -> None:
+    """Where the daemon's recovery stops in the replayed log: a malformed line, or a log
+    that is not UTF-8, which it cannot read at all (docs/rules.md §1)."""
+    if bad.unreadable:
+        message = ("the daemon will not start: its recovery fails on this log, which is not "
+                   f"valid UTF-8 ({bad.reason})")  # fmt: skip
+        replay.recovery_failed(replay.path, bad.line, message)
+    else:
         replay.stopped_at_bad_line(bad.line, bad.reason, bad.dropped)
-    return reader.events
 
 
 def timelines_of(source: Source, agents: Sequence[str], semantics: str) -> list[Timeline]:
-    """The timelines of several agents (ids or names), from one replay of a located input."""
+    """The timelines of several agents (ids or names), from one replay of a located input;
+    :class:`InputError` saying why when the daemon's recovery fails on it (no agent has a
+    timeline then)."""
     replay = new_replay(source, semantics)
     recorder = TimelineRecorder(replay, agents)
     read_source(source, replay, recorder)
-    timelines = recorder.finish(replay.finish())
+    findings = replay.finish()
+    if not replay.daemon_starts:
+        (failed,) = findings
+        where = failed.path if failed.line is None else f"{failed.path}:{failed.line}"
+        raise InputError(f"{where}: {failed.message}")
+    timelines = recorder.finish(findings)
     return [timelines[agent] for agent in agents]
 
 

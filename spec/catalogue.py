@@ -30,7 +30,9 @@ class Family(StrEnum):
     pair of the spec's table. ``state``: an event moved a record into a forbidden state of
     the spec. ``index``: the replayed agent index around one event (ids, pids, routing keys
     that running records share). ``name``: ``AgentSessionNotFound``, which is keyed by name.
-    ``end``: the state the replay ends in.
+    ``end``: the state the replay ends in. ``store``: the daemon's recovery of the input as
+    a whole: the snapshot it takes, whether it can read that snapshot and the log at all,
+    and what the snapshot's index says.
     """
 
     READING = "reading"
@@ -39,11 +41,15 @@ class Family(StrEnum):
     INDEX = "index"
     NAME = "name"
     END = "end"
+    STORE = "store"
 
 
 #: Every rule id of the catalogue, in catalogue order: a closed vocabulary that mypy checks.
 RuleId = Literal[
     "parse-error",
+    "recovery-fails",
+    "snapshot-inconsistent",
+    "stale-snapshot-chosen",
     "unknown-agent",
     "duplicate-id",
     "fork-without-thread",
@@ -89,6 +95,7 @@ class Rule:
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 _READING, _TRANSITION, _STATE = Family.READING, Family.TRANSITION, Family.STATE
 _INDEX, _NAME, _END = Family.INDEX, Family.NAME, Family.END
+_STORE = Family.STORE
 
 _CATALOGUE = (
     Rule("parse-error", _E, _READING,
@@ -96,6 +103,24 @@ _CATALOGUE = (
          "The daemon's recovery stops at this line and rewrites the log without it and "
          "everything after it. Find what wrote it (a crash mid-write, an edit by hand); "
          "keep a copy of the log before restarting the daemon."),
+    Rule("recovery-fails", _E, _STORE,
+         "a log is not UTF-8 or a snapshot does not deserialize: the daemon will not start",
+         "The daemon cannot read this log (it is not valid UTF-8) or deserialize this "
+         "snapshot as its Projections, so its recovery returns the error and the daemon "
+         "does not start. Nothing of the input is replayed. Keep a copy, then repair or "
+         "restore the file at the place the finding names."),
+    Rule("snapshot-inconsistent", _W, _STORE,
+         "the snapshot's agent index contradicts itself; the daemon uses it as it is",
+         "A by_id key that is not its record's id, or a running, by_name, by_task, "
+         "by_thread or by_channel entry naming no record. The daemon starts with the index "
+         "as it is, keyed by the by_id keys, so events and lookups by the other ids reach "
+         "nothing. Find what wrote or edited the snapshot."),
+    Rule("stale-snapshot-chosen", _E, _STORE,
+         "the daemon restarts from a snapshot older than the newest one",
+         "The daemon takes the lexicographically greatest snapshot-*.json name, so "
+         "snapshot-10000.json loses to snapshot-9999.json: it restarts from the older state "
+         "and ignores the newer snapshot and its log. Pick snapshots by their parsed "
+         "sequence number."),
     Rule("unknown-agent", _E, _INDEX,
          "an id-keyed agent event names an id never created",
          "The daemon ignores the event. Look for the missing AgentCreated: a log "

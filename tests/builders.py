@@ -68,3 +68,40 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     code = "from lifecheck.checker.commands.cli import main; main()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           cwd=Path(__file__).parents[1], env=env, check=False)  # fmt: skip
+
+
+def snapshot_agent(
+    agent_id: str, name: str = "btucker-reviewer", **fields: object
+) -> dict[str, object]:
+    """One ``Agent`` record as a snapshot holds it: stopped, with a session, unless told."""
+    record: dict[str, object] = {
+        "id": agent_id, "name": name, "kind": "Worker", "agent_type": "midtown-code-reviewer",
+        "provider": "ClaudeCode", "channel": None, "task_id": None, "bound_thread_id": None,
+        "session_id": "sess-1", "pid": None, "started_at": "2026-04-05T09:00:00Z",
+        "stopped_at": "2026-04-05T10:00:00Z", "icon": None, "color": None,
+        "reported_state": None, "state_reported_at": None, "gc": False,
+    }  # fmt: skip
+    return record | fields
+
+
+def snapshot(
+    agents: list[dict[str, object]], running: list[str] | None = None, **index: object
+) -> bytes:
+    """A ``snapshot-NNNN.json`` (pretty, as the daemon writes it) holding ``agents``, keyed by
+    their ids and named in ``by_name``; ``index`` replaces any map of the agent index."""
+    maps: dict[str, object] = {
+        "by_id": {a["id"]: a for a in agents},
+        "by_name": {a["name"]: a["id"] for a in agents},
+        "by_task": {}, "by_channel": {}, "by_thread": {}, "running": running or [],
+    }  # fmt: skip
+    document = {"agents": maps | index, "work": {}, "channels": {}}
+    return json.dumps(document, indent=2).encode()
+
+
+def store(directory: Path, files: dict[str, bytes | list[bytes]]) -> Path:
+    """Write an event-store directory: a file's bytes, or a log's lines."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        data = content if isinstance(content, bytes) else b"".join(x + b"\n" for x in content)
+        (directory / name).write_bytes(data)
+    return directory

@@ -9,6 +9,9 @@ Public API::
 
     check_lines(lines, path, semantics="d11b83e") -> {"events", "agents", "findings"}
 
+Whole log files and event-store directories (§1-2 of the revised contract) are in
+``tests/oracle_store.py``, on top of ``check_lines``.
+
 Places where that rules.md can be read more than one way are marked with ``# AMBIGUITY:``;
 docs/rules.md states the reading lifecheck chose.
 """
@@ -26,6 +29,9 @@ SEMANTICS = ("d11b83e", "3d1b4c5d", "proposed")
 
 SEVERITY: dict[str, str] = {
     "parse-error": "error",
+    "recovery-fails": "error",
+    "snapshot-inconsistent": "warning",
+    "stale-snapshot-chosen": "error",
     "unknown-agent": "error",
     "duplicate-id": "error",
     "fork-without-thread": "error",
@@ -345,6 +351,12 @@ def in_limbo(st: State, aid: str) -> bool:
     return not r["gc"] and aid not in st.running and r["pid"] is not None and not r["stopped"]
 
 
+def running_records(st: State) -> list[str]:
+    """The running ids that name a record: a snapshot's running set may also hold ids that
+    name none (rules.md §2), which no rule about running records counts."""
+    return [a for a in st.running if a in st.by_id]
+
+
 def sessionless_running(st: State, aid: str) -> bool:
     r = st.by_id[aid]
     return not r["gc"] and aid in st.running and r["session_id"] is None
@@ -354,23 +366,46 @@ Finding = dict[str, Any]
 Add = Callable[[str, int | None, str | None, str | None], None]  # adds one finding
 
 
-def check_lines(lines: list[bytes], path: str, semantics: str = "d11b83e") -> dict[str, Any]:
+def check_lines(
+    lines: list[bytes],
+    path: str,
+    semantics: str = "d11b83e",
+    *,
+    initial: State | None = None,
+    snapshot: str | None = None,
+) -> dict[str, Any]:
+    """``initial``: the state a store's snapshot (at path ``snapshot``) gives, if any."""
     if semantics not in SEMANTICS:
         raise ValueError(f"unknown semantics {semantics!r}")
-    st = State()
+    st = initial if initial is not None else State()
     findings: list[Finding] = []
 
-    def add(rule: str, line: int | None, agent_id: str | None, agent_name: str | None) -> None:
+    def add(
+        rule: str,
+        line: int | None,
+        agent_id: str | None,
+        agent_name: str | None,
+        at: str | None = None,
+    ) -> None:
         findings.append(
             {
                 "rule": rule,
                 "severity": SEVERITY[rule],
-                "path": path,
+                "path": at or path,
                 "line": line,
                 "agent_id": agent_id,
                 "agent_name": agent_name,
             }
         )
+
+    # rules.md §1: a byte that is not UTF-8 anywhere in the file (even after a malformed
+    # line) makes read_to_string fail: recovery-fails at its line, and nothing else.
+    for index, raw in enumerate(lines):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            add("recovery-fails", index + 1, None, None)
+            return {"events": 0, "agents": 0, "findings": findings}
 
     events = 0
     for index, raw in enumerate(lines):
@@ -388,10 +423,11 @@ def check_lines(lines: list[bytes], path: str, semantics: str = "d11b83e") -> di
 
     # End-of-replay rules, on the state at the last good line.
     for aid, r in st.by_id.items():
+        at = snapshot if r["last_line"] is None else None  # only the snapshot holds it
         if not r["gc"] and aid in st.running and r["session_id"] in st.failed_sessions:
-            add("zombie-running", r["last_line"], aid, r["name"])
+            add("zombie-running", r["last_line"], aid, r["name"], at)
         if in_limbo(st, aid):
-            add("limbo-unresolved", r["last_line"], aid, r["name"])
+            add("limbo-unresolved", r["last_line"], aid, r["name"], at)
 
     findings.sort(
         key=lambda x: (
@@ -516,7 +552,7 @@ def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str,
     _apply(st, variant, f, semantics, not_found_target)
     if aid is not None:
         st.by_id[aid]["last_line"] = line
-    if not_found_target is not None:
+    if not_found_target in st.by_id:  # a snapshot's by_name entry may name no record
         st.by_id[not_found_target]["last_line"] = line
 
     # ---- state rules (state after the event) ----
@@ -548,11 +584,11 @@ def _check_rename(st: State, old: str, new: str, line: int, add: Add) -> None:
         return
     moved = list(dict.fromkeys(st.by_channel[old]))
     for lead in moved:
-        if lead not in st.running or st.by_id[lead]["kind"] != "Lead":
+        if lead not in st.by_id or lead not in st.running or st.by_id[lead]["kind"] != "Lead":
             continue
         others = [
             m
-            for m in st.running
+            for m in running_records(st)
             if m not in moved and st.by_id[m]["kind"] == "Lead" and st.by_id[m]["channel"] == new
         ]
         if others:
@@ -564,7 +600,7 @@ def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> N
     reported: set[str] = set()
     # AMBIGUITY: a null task / null channel never matches another null one.
     if r["kind"] == "Worker" and r["task_id"] is not None:
-        for other in st.running:
+        for other in running_records(st):
             o = st.by_id[other]
             if other != aid and o["kind"] == "Worker" and o["task_id"] == r["task_id"]:
                 add("duplicate-running-worker-task", line, aid, r["name"])
@@ -574,7 +610,7 @@ def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> N
         # record", so it gives one finding per event; all the other leads count as reported.
         leads = {
             other
-            for other in st.running
+            for other in running_records(st)
             if other != aid
             and st.by_id[other]["kind"] == "Lead"
             and st.by_id[other]["channel"] == r["channel"]
@@ -584,7 +620,7 @@ def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> N
             reported |= leads
     same_name = [
         other
-        for other in st.running
+        for other in running_records(st)
         if other != aid and other not in reported and st.by_id[other]["name"] == r["name"]
     ]
     if same_name:
@@ -643,7 +679,7 @@ def _apply(
                 st.by_channel[r["channel"]] = rest
             else:
                 del st.by_channel[r["channel"]]
-    elif variant == "AgentSessionNotFound" and not_found_target is not None:
+    elif variant == "AgentSessionNotFound" and not_found_target in st.by_id:
         r = st.by_id[not_found_target]
         r["session_id"] = None
         if semantics in ("d11b83e", "proposed"):

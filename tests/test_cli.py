@@ -223,12 +223,12 @@ class TestBadInput:
         assert "Traceback" not in result.output
 
     def test_binary_junk(self, tmp_path: Path) -> None:
-        """A file of binary junk is a parse-error at line 1 (exit 1), not a crash."""
+        """A file of binary junk is not UTF-8: recovery-fails at line 1 (exit 1), no crash."""
         junk = tmp_path / "junk.jsonl"
         junk.write_bytes(b"\x00\xff\x13\x9c\xfe\x00\x8a\x7f\x00\xffPK\x03\x04\xc3\x28\x00" * 64)
         result = check(junk)
         assert 1 == result.code
-        assert f"{junk}:1: error parse-error" in result.stdout
+        assert f"{junk}:1: error recovery-fails" in result.stdout
         assert "" == result.stderr
         assert "Traceback" not in result.output
 
@@ -263,17 +263,24 @@ class TestBadInput:
         assert "Traceback" not in result.output
 
     def test_corrupt_snapshot_in_a_store(self, tmp_path: Path) -> None:
-        """A store whose snapshot is invalid JSON exits 2 with one stderr line naming it."""
+        """A store whose snapshot the daemon cannot deserialize is a finding, not exit 2: the
+        first line of the report says that the daemon will not start, the next why."""
         store = tmp_path / "events"
         store.mkdir()
         snapshot = store / "snapshot-0002.json"
         snapshot.write_bytes(b'{"agents": {"by_id": {')
-        write_log(store / "log-0002.jsonl", created(), started())
-        result = check(store)
-        assert 2 == result.code
-        assert 1 == len(result.stderr_lines)
-        assert str(snapshot) in result.stderr
-        assert "Traceback" not in result.output
+        write_log(store / "log-0002.jsonl", created(), started(GHOST))
+        for fail_on in ("warning", "error"):
+            result = check(store, "--fail-on", fail_on)
+            assert (1, "") == (result.code, result.stderr)
+            first, second = result.stdout.splitlines()[:2]
+            assert first.startswith(f"{store}: snapshot-0002.json + log-0002.jsonl: the daemon ")
+            assert "the daemon will not start (its recovery fails; nothing replayed)" in first
+            assert second.startswith(f"  {snapshot}:1: error recovery-fails: the daemon will not")
+        findings = check(store, "--format", "json").json()["findings"]
+        assert [("recovery-fails", str(snapshot), 1)] == [
+            (f["rule"], f["path"], f["line"]) for f in findings
+        ]
 
     def test_symlink_loop(self, tmp_path: Path) -> None:
         """A symbolic link loop (a -> b, b -> a) exits 2 with one stderr line naming it."""

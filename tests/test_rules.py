@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from lifecheck.checker import check_path
+from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.catalogue import RULES
 from tests.builders import (
     collected,
@@ -17,8 +20,11 @@ from tests.builders import (
     replay,
     resumed,
     rules_at,
+    snapshot,
+    snapshot_agent,
     started,
     stopped,
+    store,
 )
 
 
@@ -108,6 +114,48 @@ CASES = [
 ]  # fmt: skip
 
 
+Files = dict[str, bytes | list[bytes]]
+
+
+@dataclass(frozen=True)
+class StoreCase:
+    """A store rule (docs/rules.md §2), a store that gives it in ``file`` at line ``at``,
+    and a near-identical store that must not."""
+
+    rule: str
+    trigger: Files
+    file: str
+    at: int | None
+    clean: Files
+
+    def findings(self, directory: Path, *, clean: bool = False) -> tuple[Finding, ...]:
+        """Every finding for the triggering (or the passing) store, written in ``directory``."""
+        return check_path(str(store(directory, self.clean if clean else self.trigger))).findings
+
+    def finding(self, directory: Path) -> Finding:
+        """The finding the triggering store must give."""
+        return next(
+            f for f in self.findings(directory)
+            if (f.rule, os.path.basename(f.path), f.line) == (self.rule, self.file, self.at)
+        )  # fmt: skip
+
+
+KEYED = snapshot([], by_id={"k1": snapshot_agent(A)}, by_name={"btucker-reviewer": "k1"})
+
+STORE_CASES = [
+    StoreCase("recovery-fails",
+              {"snapshot-0042.json": b'{\n  "agents": nul\n}\n', "log-0042.jsonl": [stopped(A)]},
+              "snapshot-0042.json", 2,
+              {"snapshot-0042.json": snapshot([]), "log-0042.jsonl": [created(A)]}),
+    StoreCase("snapshot-inconsistent", {"snapshot-0042.json": KEYED}, "snapshot-0042.json", None,
+              {"snapshot-0042.json": snapshot([snapshot_agent("k1")])}),
+    StoreCase("stale-snapshot-chosen",
+              {"snapshot-9999.json": snapshot([]), "snapshot-10000.json": snapshot([])},
+              "snapshot-9999.json", None,
+              {"snapshot-09999.json": snapshot([]), "snapshot-10000.json": snapshot([])}),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
 def test_rule_fires_on_its_trace(case: Case) -> None:
     """The triggering log gives the rule at the expected line."""
@@ -120,9 +168,21 @@ def test_rule_is_silent_on_the_passing_trace(case: Case) -> None:
     assert case.rule not in {rule for rule, _ in rules_at(case.clean, case.semantics)}
 
 
+@pytest.mark.parametrize("case", STORE_CASES, ids=[c.rule for c in STORE_CASES])
+def test_store_rule_fires_on_its_store(case: StoreCase, tmp_path: Path) -> None:
+    """The triggering store gives the rule in the expected file, at the expected line."""
+    assert case.finding(tmp_path).rule == case.rule
+
+
+@pytest.mark.parametrize("case", STORE_CASES, ids=[c.rule for c in STORE_CASES])
+def test_store_rule_is_silent_on_the_passing_store(case: StoreCase, tmp_path: Path) -> None:
+    """The passing store, one step away from the trigger, does not give the rule."""
+    assert case.rule not in {f.rule for f in case.findings(tmp_path, clean=True)}
+
+
 def test_every_rule_has_cases() -> None:
     """No rule of the catalogue goes untested."""
-    assert set(RULES) == {case.rule for case in CASES}
+    assert set(RULES) == {case.rule for case in [*CASES, *STORE_CASES]}
 
 
 def test_catalogue_matches_rules_md() -> None:

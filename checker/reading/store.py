@@ -1,8 +1,10 @@
 """Finding what to replay: a single log file, or a Midtown event-store directory.
 
-A store holds ``snapshot-NNNN.json`` and ``log-NNNN.jsonl`` files. As the daemon does, take
-the snapshot with the greatest sequence S (numerically, unlike the daemon: see the note),
-its ``agents`` index as the initial state, and replay only ``log-{S:04}.jsonl`` (docs/rules.md §2).
+A store holds ``snapshot-*.json`` and ``log-*.jsonl`` files. As the daemon's recovery does,
+take the lexicographically greatest snapshot name, its sequence S (the name's number, else
+0), its agent index as the initial state (:mod:`.snapshot`), and replay only
+``log-{S:04}.jsonl``; a snapshot with a greater sequence is ``stale-snapshot-chosen``
+(docs/rules.md §2).
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import msgspec
+from lifecheck.checker.reading.agents import AgentIndex
+from lifecheck.checker.reading.snapshot import Snapshot, parse_snapshot
 
-from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
-from lifecheck.checker.reading.events import U32, AgentCreated, UtcDateTime
-
-_SNAPSHOT = re.compile(r"snapshot-(\d{4,})\.json")
-_LOG = re.compile(r"log-(\d{4,})\.jsonl")
+#: The prefix and suffix of the names the daemon's recovery looks at.
+_SNAPSHOT, _LOG = ("snapshot-", ".json"), ("log-", ".jsonl")
+_U64 = re.compile(r"\+?[0-9]+")
 
 
 class InputError(Exception):
@@ -29,12 +30,16 @@ class InputError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """What to replay for one input path."""
+    """What to replay for one input path: the log (``None``: none to replay) and the
+    snapshot the daemon takes, its sequence, and a snapshot with a greater sequence that
+    the daemon ignores, if there is one."""
 
     path: str
     log: str | None
     snapshot: str | None = None
     notes: tuple[str, ...] = field(default=())
+    sequence: int = 0
+    newer_snapshot: str | None = None
 
 
 def locate(path: str) -> Source:
@@ -71,37 +76,39 @@ def reason(error: OSError) -> str:
 
 def _store(directory: str) -> Source:
     try:
-        names = sorted(entry.name for entry in os.scandir(directory))
+        names = [entry.name for entry in os.scandir(directory)]
     except OSError as error:
         raise InputError(f"{directory}: {reason(error)}") from None
-    snapshots = {int(m[1]): name for name in names if (m := _SNAPSHOT.fullmatch(name))}
-    logs = {int(m[1]): name for name in names if (m := _LOG.fullmatch(name))}
+    snapshots = _named(names, _SNAPSHOT)
+    logs = _named(names, _LOG)
     if not snapshots and not logs:
         events = os.path.join(directory, "events")
         if os.path.isdir(events):
             return _store(events)
         raise InputError(f"{directory}: no Midtown event log (log-NNNN.jsonl) or snapshot here")
-    notes = []
-    sequence = max(snapshots, default=0)
-    if snapshots and max(snapshots.values()) != snapshots[sequence]:
-        notes.append(
-            f"the daemon loads {max(snapshots.values())} (the lexicographically last snapshot), "
-            f"not {snapshots[sequence]}; lifecheck replays from the latter"
-        )
+    chosen = snapshots[-1] if snapshots else None  # the lexicographically greatest name
+    sequence = 0 if chosen is None else sequence_of(chosen)
+    newest = max(snapshots, key=lambda name: (sequence_of(name), name), default=None)
     log_name = f"log-{sequence:04d}.jsonl"
-    if sequence not in logs and not snapshots:
-        raise InputError(
-            f"{directory}: no {log_name} to replay (found {', '.join(logs.values())}, which the "
-            "daemon does not replay without their snapshots)"
-        )
-    ignored = [name for seq, name in sorted(logs.items()) if seq != sequence]
+    log: str | None = os.path.join(directory, log_name)
+    notes = []
+    ignored = [name for name in logs if name != log_name]
     if ignored:
         notes.append(f"not replayed, as the daemon does not replay them: {', '.join(ignored)}")
+    if log is not None and not os.path.exists(log):  # the daemon's `Path::exists`
+        log = None
+        notes.append(f"no {log_name}: no event to replay")
     source = Source(
         path=directory,
-        log=os.path.join(directory, log_name) if sequence in logs else None,
-        snapshot=os.path.join(directory, snapshots[sequence]) if snapshots else None,
+        log=log,
+        snapshot=None if chosen is None else os.path.join(directory, chosen),
         notes=tuple(notes),
+        sequence=sequence,
+        newer_snapshot=(
+            os.path.join(directory, newest)
+            if newest is not None and sequence_of(newest) > sequence
+            else None
+        ),
     )
     for file in (source.log, source.snapshot):
         if file is not None:
@@ -109,68 +116,67 @@ def _store(directory: str) -> Source:
     return source
 
 
+def _named(names: list[str], kind: tuple[str, str]) -> list[str]:
+    """The names with ``kind``'s prefix and suffix, sorted as the daemon sorts them (by
+    bytes). The daemon skips names that are not UTF-8 (``to_str`` fails)."""
+    prefix, suffix = kind
+    return sorted(
+        name for name in names
+        if name.startswith(prefix) and name.endswith(suffix) and _utf8(name)
+    )  # fmt: skip
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode()
+    except UnicodeEncodeError:  # os.scandir's surrogate escapes of bytes that are not UTF-8
+        return False
+    return True
+
+
+def sequence_of(snapshot: str) -> int:
+    """The sequence S the daemon reads off a ``snapshot-S.json`` name: S parsed as a Rust
+    ``u64`` (an optional ``+``, ASCII digits, at most 2**64 - 1), else 0."""
+    text = snapshot[len(_SNAPSHOT[0]) : -len(_SNAPSHOT[1])]
+    if not _U64.fullmatch(text):
+        return 0
+    value = int(text)
+    return value if value < 2**64 else 0
+
+
+def stale_choice(source: Source) -> str | None:
+    """The message of ``stale-snapshot-chosen``, when the daemon takes an older snapshot
+    than the newest one of the store."""
+    if source.snapshot is None or source.newer_snapshot is None:
+        return None
+    chosen = os.path.basename(source.snapshot)
+    newer = os.path.basename(source.newer_snapshot)
+    newest = sequence_of(newer)
+    return (
+        f"the daemon restarts from {chosen} (sequence {source.sequence}), the "
+        f"lexicographically greatest name, and ignores the newer {newer} (sequence {newest}) "
+        f"and its log-{newest:04d}.jsonl"
+    )
+
+
 # --- snapshots ----------------------------------------------------------------------------
 
 
-class _SnapshotAgent(AgentCreated, frozen=True):
-    """The daemon's ``Agent`` record: its creation fields and its lifecycle fields."""
-
-    session_id: str | None = None
-    pid: U32 | None = None
-    started_at: UtcDateTime | None = None
-    stopped_at: UtcDateTime | None = None
-    gc: bool = False
-
-
-class _SnapshotIndex(msgspec.Struct):
-    by_id: dict[str, _SnapshotAgent] = {}
-    by_name: dict[str, str] = {}
-    by_task: dict[str, str] = {}
-    by_channel: dict[str, list[str]] = {}
-    by_thread: dict[str, str] = {}
-    running: list[str] = []
-
-
-class _Snapshot(msgspec.Struct):
-    agents: _SnapshotIndex
-
-
-def read_snapshot(path: str) -> AgentIndex:
-    """The agent index a ``snapshot-NNNN.json`` holds, or :class:`InputError`."""
+def load_snapshot(path: str) -> Snapshot:
+    """The snapshot at ``path`` as the daemon's recovery reads it (see :mod:`.snapshot`);
+    :class:`InputError` if the file cannot be read at all."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         raise InputError(f"{path}: {reason(error)}") from None
-    try:
-        snapshot = msgspec.json.decode(data, type=_Snapshot)
-    except msgspec.DecodeError as error:
-        raise InputError(
-            f"{path}:{_line_of(data, str(error))}: corrupt snapshot: {error}"
-        ) from None
-    except msgspec.ValidationError as error:
-        raise InputError(f"{path}: corrupt snapshot: {error}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: corrupt snapshot: invalid UTF-8") from None
-    agents = snapshot.agents
-    return AgentIndex(
-        by_id={
-            agent_id: AgentRecord(
-                id=a.id, name=a.name, kind=a.kind, agent_type=a.agent_type,
-                provider=a.provider, channel=a.channel, task_id=a.task_id,
-                bound_thread_id=a.bound_thread_id, session_id=a.session_id, pid=a.pid,
-                stopped_at=a.stopped_at is not None, gc=a.gc,
-            )
-            for agent_id, a in agents.by_id.items()
-        },
-        by_name=agents.by_name,
-        by_task=agents.by_task,
-        by_channel=agents.by_channel,
-        by_thread=agents.by_thread,
-        running=set(agents.running),
-    )  # fmt: skip
+    return parse_snapshot(data)
 
 
-def _line_of(data: bytes, message: str) -> int:
-    match = re.search(r"\(byte (\d+)\)", message)
-    offset = int(match[1]) if match else len(data)
-    return data.count(b"\n", 0, offset) + 1
+def read_snapshot(path: str) -> AgentIndex:
+    """The agent index a snapshot gives the daemon, keyed as the daemon keys it;
+    :class:`InputError` if the daemon cannot deserialize it (it would not start)."""
+    snapshot = load_snapshot(path)
+    if (unusable := snapshot.unusable) is not None:
+        where = path if unusable.line is None else f"{path}:{unusable.line}"
+        raise InputError(f"{where}: the daemon will not start: this snapshot is {unusable.reason}")
+    return snapshot.index

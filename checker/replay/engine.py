@@ -57,6 +57,8 @@ class Replay:
         self.semantics = semantics
         self.snapshot_path = snapshot_path or path
         self.index = index if index is not None else AgentIndex()
+        #: False once the daemon's recovery fails on the input (:meth:`recovery_failed`).
+        self.daemon_starts = True
         self.findings: list[Finding] = []
         self._emit = on_finding or self.findings.append
         self._history = History(self.path, self.snapshot_path) if explain else None
@@ -119,8 +121,24 @@ class Replay:
                     f"{reason}; replay stops here ({later} would be dropped by the "
                     "daemon's recovery)", dropped=dropped)  # fmt: skip
 
+    def recovery_failed(self, path: str, line: int | None, message: str) -> None:
+        """The daemon's recovery fails on this input, so the daemon will not start
+        (docs/rules.md §1-2): ``recovery-fails`` at ``path:line`` is then the one finding.
+
+        What was replayed is forgotten: the index is emptied and the findings kept are
+        dropped (an ``on_finding`` caller should drop those it was handed); feed nothing
+        more. :meth:`finish` then runs no end-of-replay rule.
+        """
+        self.daemon_starts = False
+        self.findings.clear()
+        self.index = AgentIndex()
+        self._event = None  # the finding is about the file, not about an event
+        self.report("recovery-fails", line, None, None, message, path=path)
+
     def finish(self) -> list[Finding]:
         """Run the end-of-replay rules; return every finding kept, sorted."""
+        if not self.daemon_starts:
+            return sorted(self.findings, key=Finding.sort_key)
         check_end(
             self.index,
             self.report,

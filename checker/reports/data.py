@@ -30,3 +30,9 @@ class InputReport:
     taken: Mapping[Transition, int] = field(default_factory=dict)
     entered: Mapping[str, int] = field(default_factory=dict)
     timelines: tuple[Timeline, ...] = ()
+
+    @property
+    def daemon_starts(self) -> bool:
+        """Whether the daemon would start on this input: not if its recovery fails
+        (``recovery-fails``, docs/rules.md §1-2)."""
+        return not any(finding.rule == "recovery-fails" for finding in self.findings)

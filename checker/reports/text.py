@@ -59,11 +59,18 @@ def render_text(
     readable = [report for report in reports if report.error is None]
     if not readable:  # the CLI has already said why on stderr, one line per input
         return ""
+    # A daemon that will not start is the first thing to know: such inputs come first,
+    # and their first line says so.
+    readable.sort(key=lambda report: report.daemon_starts)
     for report in readable:
         stats = f"{_plural(report.events, 'event')}, {_plural(report.agents, 'agent')}"
         files = [os.path.basename(p) for p in (report.snapshot, report.log) if p]
         replayed = f": {' + '.join(files)}" if report.log != report.path else ""
-        out.append(f"{_paint(report.path, '1', colour)}{replayed} ({stats})")
+        outcome = f" ({stats})"
+        if not report.daemon_starts:
+            failed = _paint("the daemon will not start", _COLOURS[Severity.ERROR], colour)
+            outcome = f": {failed} (its recovery fails; nothing replayed)"
+        out.append(f"{_paint(report.path, '1', colour)}{replayed}{outcome}")
         out.extend(f"  note: {note}" for note in report.notes)
         if not report.findings:
             out.append("  no findings")

@@ -34,7 +34,7 @@ class SessionRules:
         (``by_name[name]``); ``running`` are the running records with the name."""
         name, index, report = event.name, self._index, self._report
         running = [i for i in running if not index.by_id[i].gc]
-        if target is None:
+        if name not in index.by_name:  # (an entry naming no record is a snapshot's doing)
             report("unknown-name", line, None, name,
                    f"AgentSessionNotFound for {name}, which names no record; "
                    "the daemon ignores it")  # fmt: skip
