@@ -284,18 +284,18 @@ class TestRecoveryFailsOnTheSnapshot:
             timeline_of(locate(str(tmp_path)), "a1", "d11b83e")
 
     def test_text_report_says_so_first(self, tmp_path: Path) -> None:
-        """The report's first line says the daemon will not start, and the input comes before
-        inputs that are fine."""
+        """The report's first line says the daemon will not start, the next why (before any
+        note), and the input comes before inputs that are fine."""
         from lifecheck.checker import render_text
 
         good = store(tmp_path / "good", {"log-0000.jsonl": [created("a1")]})
-        bad = store(tmp_path / "bad", {"snapshot-0002.json": b"{"})
+        bad = store(tmp_path / "bad", {"snapshot-0002.json": b"{", "log-0000.jsonl": []})
         text = render_text([check_path(str(good)), check_path(str(bad))], "d11b83e")
         first, second = text.splitlines()[:2]
         assert first == f"{bad}: snapshot-0002.json: the daemon will not start " + (
             "(its recovery fails; nothing replayed)"
         )
-        assert "recovery-fails" in second or second.startswith("  note:")
+        assert second.startswith(f"  {bad}/snapshot-0002.json:1: error recovery-fails: the ")
 
 
 class _Unreadable:
