@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -341,6 +342,22 @@ class TestRecoveryFailsOnTheLog:
         report = check_path(str(tmp_path))
         assert [("recovery-fails", "log-0002.jsonl", 2, None)] == found(report)
         assert (0, 0, {}) == (report.events, report.agents, dict(report.taken))
+
+    def test_the_parallel_reader_too(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A big log read in segments maps the reader's verdict the same way."""
+        log = store(tmp_path, {"log-0000.jsonl": [created("a1"), b"\xff"]}) / "log-0000.jsonl"
+
+        def segments(path: str, cuts_at: object, wanted: object, run: Any, **_: object) -> Any:
+            run(iter([(1, decode_line(created("a1")))]))
+            return 1, Malformed(2, "invalid UTF-8", 0, unreadable=True)
+
+        monkeypatch.setattr("lifecheck.checker.check.cuts", lambda *_: [0, 1, 2])
+        monkeypatch.setattr("lifecheck.checker.check.read_parallel", segments)
+        report = check_path(str(tmp_path), jobs=2)
+        assert [("recovery-fails", str(log), 2)] == [
+            (f.rule, f.path, f.line) for f in report.findings
+        ]
+        assert (0, 0) == (report.events, report.agents)
 
 
 class TestSnapshotInconsistent:
