@@ -328,7 +328,7 @@ class TestRecoveryFailsOnTheLog:
             (f.rule, f.path, f.line, f.agent_id) for f in findings
         ]
         assert (0, 0, False) == (events, len(replay.index.by_id), replay.daemon_starts)
-        assert "not valid UTF-8 (invalid UTF-8)" in findings[0].message
+        assert findings[0].message.endswith("cannot read this log: invalid UTF-8")
 
     def test_a_store_whose_log_is_unreadable(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
