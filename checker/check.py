@@ -184,8 +184,8 @@ def _stopped(replay: Replay, bad: Malformed) -> None:
     """Where the daemon's recovery stops in the replayed log: a malformed line, or a log
     that is not UTF-8, which it cannot read at all (docs/rules.md §1)."""
     if bad.unreadable:
-        message = ("the daemon will not start: its recovery fails on this log, which is not "
-                   f"valid UTF-8 ({bad.reason})")  # fmt: skip
+        why = bad.reason if "utf-8" in bad.reason.lower() else f"not UTF-8 ({bad.reason})"
+        message = f"the daemon will not start: its recovery cannot read this log: {why}"
         replay.recovery_failed(replay.path, bad.line, message)
     else:
         replay.stopped_at_bad_line(bad.line, bad.reason, bad.dropped)

@@ -59,7 +59,7 @@ def lifecheck_store(directory: str, semantics: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("semantics", ["d11b83e", "3d1b4c5d"])
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(files=stores())
 def test_stores_match_the_oracle(semantics: str, files: dict[str, bytes]) -> None:
     """Snapshot choice, recovery failures, contradicting snapshots and the replay from a

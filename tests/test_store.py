@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -284,18 +285,18 @@ class TestRecoveryFailsOnTheSnapshot:
             timeline_of(locate(str(tmp_path)), "a1", "d11b83e")
 
     def test_text_report_says_so_first(self, tmp_path: Path) -> None:
-        """The report's first line says the daemon will not start, and the input comes before
-        inputs that are fine."""
+        """The report's first line says the daemon will not start, the next why (before any
+        note), and the input comes before inputs that are fine."""
         from lifecheck.checker import render_text
 
         good = store(tmp_path / "good", {"log-0000.jsonl": [created("a1")]})
-        bad = store(tmp_path / "bad", {"snapshot-0002.json": b"{"})
+        bad = store(tmp_path / "bad", {"snapshot-0002.json": b"{", "log-0000.jsonl": []})
         text = render_text([check_path(str(good)), check_path(str(bad))], "d11b83e")
         first, second = text.splitlines()[:2]
         assert first == f"{bad}: snapshot-0002.json: the daemon will not start " + (
             "(its recovery fails; nothing replayed)"
         )
-        assert "recovery-fails" in second or second.startswith("  note:")
+        assert second.startswith(f"  {bad}/snapshot-0002.json:1: error recovery-fails: the ")
 
 
 class _Unreadable:
@@ -327,7 +328,7 @@ class TestRecoveryFailsOnTheLog:
             (f.rule, f.path, f.line, f.agent_id) for f in findings
         ]
         assert (0, 0, False) == (events, len(replay.index.by_id), replay.daemon_starts)
-        assert "not valid UTF-8 (invalid UTF-8)" in findings[0].message
+        assert findings[0].message.endswith("cannot read this log: invalid UTF-8")
 
     def test_a_store_whose_log_is_unreadable(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -341,6 +342,22 @@ class TestRecoveryFailsOnTheLog:
         report = check_path(str(tmp_path))
         assert [("recovery-fails", "log-0002.jsonl", 2, None)] == found(report)
         assert (0, 0, {}) == (report.events, report.agents, dict(report.taken))
+
+    def test_the_parallel_reader_too(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A big log read in segments maps the reader's verdict the same way."""
+        log = store(tmp_path, {"log-0000.jsonl": [created("a1"), b"\xff"]}) / "log-0000.jsonl"
+
+        def segments(path: str, cuts_at: object, wanted: object, run: Any, **_: object) -> Any:
+            run(iter([(1, decode_line(created("a1")))]))
+            return 1, Malformed(2, "invalid UTF-8", 0, unreadable=True)
+
+        monkeypatch.setattr("lifecheck.checker.check.cuts", lambda *_: [0, 1, 2])
+        monkeypatch.setattr("lifecheck.checker.check.read_parallel", segments)
+        report = check_path(str(tmp_path), jobs=2)
+        assert [("recovery-fails", str(log), 2)] == [
+            (f.rule, f.path, f.line) for f in report.findings
+        ]
+        assert (0, 0) == (report.events, report.agents)
 
 
 class TestSnapshotInconsistent:

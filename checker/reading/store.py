@@ -90,17 +90,17 @@ def _store(directory: str) -> Source:
     sequence = 0 if chosen is None else sequence_of(chosen)
     newest = max(snapshots, key=lambda name: (sequence_of(name), name), default=None)
     log_name = f"log-{sequence:04d}.jsonl"
-    log: str | None = os.path.join(directory, log_name)
+    log = os.path.join(directory, log_name)
+    exists = os.path.exists(log)  # the daemon's `Path::exists`: no log, no events
     notes = []
     ignored = [name for name in logs if name != log_name]
     if ignored:
         notes.append(f"not replayed, as the daemon does not replay them: {', '.join(ignored)}")
-    if log is not None and not os.path.exists(log):  # the daemon's `Path::exists`
-        log = None
+    if not exists:
         notes.append(f"no {log_name}: no event to replay")
     source = Source(
         path=directory,
-        log=log,
+        log=log if exists else None,
         snapshot=None if chosen is None else os.path.join(directory, chosen),
         notes=tuple(notes),
         sequence=sequence,
@@ -117,8 +117,9 @@ def _store(directory: str) -> Source:
 
 
 def _named(names: list[str], kind: tuple[str, str]) -> list[str]:
-    """The names with ``kind``'s prefix and suffix, sorted as the daemon sorts them (by
-    bytes). The daemon skips names that are not UTF-8 (``to_str`` fails)."""
+    """The names with ``kind``'s prefix and suffix, sorted as the daemon sorts them (code
+    points order UTF-8 names as their bytes do). The daemon skips names that are not UTF-8
+    (``to_str`` fails)."""
     prefix, suffix = kind
     return sorted(
         name for name in names

@@ -36,7 +36,11 @@ def to_html(reports: Sequence[InputReport], semantics: str) -> bytes:
         if report.error is not None:
             body.append(f"<p class='error'>Cannot be read: {escape(report.error)}</p>")
             continue
-        body.append(f"<p>{report.events} events, {report.agents} agents</p>")
+        if report.daemon_starts:
+            body.append(f"<p>{report.events} events, {report.agents} agents</p>")
+        else:
+            body.append("<p class='error'>The daemon will not start: its recovery fails "
+                        "(nothing replayed).</p>")  # fmt: skip
         body.append(_findings(report.findings))
         body.append(_timelines(report))
         body.append(_diagram(report, semantics))

@@ -59,8 +59,8 @@ def render_text(
     readable = [report for report in reports if report.error is None]
     if not readable:  # the CLI has already said why on stderr, one line per input
         return ""
-    # A daemon that will not start is the first thing to know: such inputs come first,
-    # and their first line says so.
+    # A daemon that will not start is the first thing to know: such inputs come first, their
+    # first line says so and the next why (their one finding), before the notes.
     readable.sort(key=lambda report: report.daemon_starts)
     for report in readable:
         stats = f"{_plural(report.events, 'event')}, {_plural(report.agents, 'agent')}"
@@ -71,16 +71,16 @@ def render_text(
             failed = _paint("the daemon will not start", _COLOURS[Severity.ERROR], colour)
             outcome = f": {failed} (its recovery fails; nothing replayed)"
         out.append(f"{_paint(report.path, '1', colour)}{replayed}{outcome}")
-        out.extend(f"  note: {note}" for note in report.notes)
-        if not report.findings:
-            out.append("  no findings")
+        notes = [f"  note: {note}" for note in report.notes]
+        findings: list[str] = [] if report.findings else ["  no findings"]
         for finding in report.findings:
-            out.append(f"  {render_finding(finding, colour=colour)}")
+            findings.append(f"  {render_finding(finding, colour=colour)}")
             if finding.explanation and (left is None or left > 0):
                 for sentence in finding.explanation.splitlines():
                     rows = textwrap.wrap(sentence, 92, subsequent_indent="  ")
-                    out.extend(f"      {row}" for row in rows)
+                    findings.extend(f"      {row}" for row in rows)
                 left = None if left is None else left - 1
+        out += notes + findings if report.daemon_starts else findings + notes
         out.append("")
     out.append(summary(reports, semantics))
     return "\n".join(out) + "\n"
