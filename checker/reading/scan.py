@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lifecheck.checker.reading.numbers import BadNumber, number_end
+
 #: Rust's `char::is_whitespace` (Unicode White_Space): what `str::trim` removes.
 UNICODE_SPACE = frozenset(
     "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
@@ -21,9 +23,6 @@ UNICODE_SPACE = frozenset(
 #: serde_json's `remaining_depth`: opening the 128th nested container is an error.
 DEPTH_LIMIT = 128
 U64_MAX = 2**64 - 1
-_I32_MAX = 2**31 - 1
-#: serde_json's POW10 table: 1e0 to 1e308, as f64 literals.
-_POW10 = [float(f"1e{n}") for n in range(309)]
 
 _WS = re.compile(r"[ \t\n\r]*")
 _JSON_SPACE = frozenset(" \t\n\r")
@@ -36,7 +35,7 @@ _ESCAPE = re.compile(
     r"|\\u([0-9a-fA-F]{4})|\\(.)"
 )
 _SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+NUMBER_TOKEN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _UNSIGNED = re.compile(r"(?:0|[1-9][0-9]*)(?![0-9.eE])")
 _DIGITS = frozenset("0123456789")
 
@@ -150,7 +149,7 @@ class Cursor:
         """An unsigned integer field (`u32`, `u64`): the value, or what it is instead."""
         match = _UNSIGNED.match(self.text, self.pos)
         if match is None or len(match[0]) > 20 or int(match[0]) > limit:
-            number = _NUMBER.match(self.text, self.pos)
+            number = NUMBER_TOKEN.match(self.text, self.pos)
             if number is None:
                 raise self.fail("invalid number")
             self.pos = number.end()
@@ -160,7 +159,7 @@ class Cursor:
 
     def skip_number(self) -> None:
         """A number only skipped: its syntax is all that counts."""
-        number = _NUMBER.match(self.text, self.pos)
+        number = NUMBER_TOKEN.match(self.text, self.pos)
         if number is None:
             raise self.fail("invalid number")
         self.pos = number.end()
@@ -171,7 +170,11 @@ class Cursor:
         """A number parsed into a `serde_json::Value`: an error where serde_json's f64
         overflows; the value is read the way msgspec reads it."""
         start = self.pos
-        self.pos = _serde_number(self.text, start, self)
+        try:
+            self.pos = number_end(self.text, start)
+        except BadNumber as bad:
+            error = self.fail("invalid number", bad.at) if bad.at >= 0 else LineError(str(bad))
+            raise error from None
         token = self.text[start : self.pos]
         if "." in token or "e" in token or "E" in token:
             return float(token)
@@ -290,108 +293,3 @@ def _unescape(match: re.Match[str]) -> str:
     if 0xD800 <= code <= 0xDFFF:
         raise LineError("unpaired surrogate")
     return chr(code)
-
-
-def _overflows(value: int, digit: int, limit: int) -> bool:
-    """serde_json's `overflow!(value * 10 + digit, limit)`."""
-    return value >= limit // 10 and (value > limit // 10 or digit > limit % 10)
-
-
-def _serde_number(text: str, pos: int, cursor: Cursor) -> int:
-    """Where serde_json's number parser (`parse_integer` and the rest, without the
-    `float_roundtrip` feature) stops, raising where it fails; no value is built."""
-    positive = text[pos] != "-"
-    pos += 0 if positive else 1
-    first = text[pos : pos + 1]
-    if first == "0":
-        pos += 1
-        if text[pos : pos + 1] in _DIGITS:
-            raise cursor.fail("invalid number", pos)
-        significand = 0
-    elif first in _DIGITS:
-        significand, pos = int(first), pos + 1
-        while (char := text[pos : pos + 1]) and char in _DIGITS:
-            if _overflows(significand, int(char), U64_MAX):
-                return _long_integer(text, pos, cursor, positive, significand)
-            significand, pos = significand * 10 + int(char), pos + 1
-    else:
-        raise cursor.fail("invalid number", pos)
-    char = text[pos : pos + 1]
-    if char == ".":
-        return _decimal(text, pos, cursor, positive, significand, 0)
-    if char in ("e", "E"):
-        return _exponent(text, pos, cursor, positive, significand, 0)
-    return pos
-
-
-def _long_integer(text: str, pos: int, cursor: Cursor, positive: bool, significand: int) -> int:
-    exponent = 0
-    while (char := text[pos : pos + 1]) and char in _DIGITS:
-        pos, exponent = pos + 1, exponent + 1
-    if char == ".":
-        return _decimal(text, pos, cursor, positive, significand, exponent)
-    if char in ("e", "E"):
-        return _exponent(text, pos, cursor, positive, significand, exponent)
-    _f64_from_parts(cursor, pos, significand, exponent)
-    return pos
-
-
-def _decimal(
-    text: str, pos: int, cursor: Cursor, positive: bool, significand: int, exponent: int
-) -> int:
-    pos += 1
-    while (char := text[pos : pos + 1]) and char in _DIGITS:
-        if _overflows(significand, int(char), U64_MAX):
-            while (char := text[pos : pos + 1]) and char in _DIGITS:
-                pos += 1
-            break
-        significand, exponent, pos = significand * 10 + int(char), exponent - 1, pos + 1
-    else:
-        if exponent == 0:  # no digit after the point (a quirk: not checked after a long one)
-            raise cursor.fail("invalid number", pos)
-    if text[pos : pos + 1] in ("e", "E"):
-        return _exponent(text, pos, cursor, positive, significand, exponent)
-    _f64_from_parts(cursor, pos, significand, exponent)
-    return pos
-
-
-def _exponent(
-    text: str, pos: int, cursor: Cursor, positive: bool, significand: int, start: int
-) -> int:
-    pos += 1
-    sign = text[pos : pos + 1]
-    positive_exp = sign != "-"
-    pos += 1 if sign in ("+", "-") else 0
-    first = text[pos : pos + 1]
-    if first not in _DIGITS:
-        raise cursor.fail("invalid number", pos)
-    exp, pos = int(first), pos + 1
-    while (char := text[pos : pos + 1]) and char in _DIGITS:
-        pos += 1
-        if _overflows(exp, int(char), _I32_MAX):
-            if significand != 0 and positive_exp:
-                raise LineError("a number is out of range (serde_json's f64 overflows)")
-            while (char := text[pos : pos + 1]) and char in _DIGITS:
-                pos += 1
-            return pos
-        exp = exp * 10 + int(char)
-    final = start + exp if positive_exp else start - exp
-    _f64_from_parts(cursor, pos, significand, max(-(2**31), min(_I32_MAX, final)))
-    return pos
-
-
-def _f64_from_parts(cursor: Cursor, pos: int, significand: int, exponent: int) -> None:
-    value = float(significand)
-    while True:
-        if abs(exponent) < len(_POW10):
-            if exponent >= 0:
-                value *= _POW10[exponent]
-                if value == float("inf"):
-                    raise LineError("a number is out of range (serde_json's f64 overflows)")
-            break
-        if value == 0.0:
-            break
-        if exponent >= 0:
-            raise LineError("a number is out of range (serde_json's f64 overflows)")
-        value /= 1e308
-        exponent += 308

@@ -5,25 +5,21 @@ a known variant, whose value is an object of the variant's fields or an array of
 declaration order (fields with `#[serde(default)]` may be left off its end; no element may
 be added). In the object, a field given twice (by its name, an alias or an escaped
 spelling: keys are compared once unescaped) is an error, unknown keys are skipped, a
-missing `Option` is `None`. A unit enum value is a string or `{"Variant": null}`. The
-typed parts follow :mod:`.scan`; dates follow :mod:`.dates`. This is the reference the fast
+missing `Option` is `None`. A unit enum value is a string or `{"Variant": null}`. Each
+field's value is read by :mod:`.fields`. This is the reference the fast
 block reader (:mod:`.blocks`) falls back to, and what ``--exact`` runs on every line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 import msgspec
 
 from lifecheck.checker.reading import events as ev
-from lifecheck.checker.reading.dates import parse_utc
-from lifecheck.checker.reading.scan import _NUMBER, U64_MAX, Cursor, LineError
-
-#: A field's Rust type, as far as reading it goes: a name and, for some, a parameter.
-Kind = tuple[str, Any]
+from lifecheck.checker.reading.fields import Kind, describe, read
+from lifecheck.checker.reading.scan import U64_MAX, Cursor, LineError
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +105,7 @@ def parse_event(text: str) -> ev.Event:
     if char != "{":
         if not char:
             raise cursor.fail("expected value")
-        raise LineError(f"expected a JSON object, got {_describe(cursor)}")
+        raise LineError(f"expected a JSON object, got {describe(cursor)}")
     cursor.enter()
     cursor.pos += 1
     char = cursor.peek()
@@ -153,7 +149,7 @@ def _body(cursor: Cursor, variant: Variant) -> ev.Event:
     elif char == "[":
         values = _array(cursor, variant)
     else:
-        got = _describe(cursor)
+        got = describe(cursor)
         raise LineError(f"{variant.name} must be an object or an array of its fields, not {got}")
     return variant.cls(**values)
 
@@ -179,7 +175,7 @@ def _object(cursor: Cursor, variant: Variant) -> dict[str, Any]:
             if field.name in spelt:
                 raise _duplicate(variant.name, field.name, spelt[field.name], key)
             spelt[field.name] = key
-            values[key] = _read(cursor, field.kind, f"{variant.name}.{field.name}")
+            values[key] = read(cursor, field.kind, f"{variant.name}.{field.name}")
         char = cursor.peek()
         if char == ",":
             cursor.pos += 1
@@ -229,7 +225,7 @@ def _array(cursor: Cursor, variant: Variant) -> dict[str, Any]:
                 )
             values[field.name] = field.default
         else:
-            values[field.name] = _read(cursor, field.kind, f"{variant.name}[{number}]")
+            values[field.name] = read(cursor, field.kind, f"{variant.name}[{number}]")
     char = cursor.peek()
     if char == ",":
         raise LineError(f"{variant.name} as an array has more than {len(variant.fields)} elements")
@@ -238,150 +234,3 @@ def _array(cursor: Cursor, variant: Variant) -> dict[str, Any]:
     cursor.pos += 1
     cursor.depth -= 1
     return values
-
-
-def _read(cursor: Cursor, kind: Kind, path: str) -> Any:
-    """The value of a field of ``kind`` at the cursor (``path`` names it in errors)."""
-    return _READERS[kind[0]](cursor, kind[1], path)
-
-
-def _expected(cursor: Cursor, path: str, what: str) -> LineError:
-    return LineError(f"{path} must be {what}, not {_describe(cursor)}")
-
-
-def _string(cursor: Cursor, _: Any, path: str) -> str:
-    if cursor.peek() != '"':
-        raise _expected(cursor, path, "a string")
-    return cursor.string()
-
-
-def _option(cursor: Cursor, inner: Kind, path: str) -> Any:
-    if cursor.peek() == "n":
-        cursor.word("null")
-        return None
-    try:
-        return _read(cursor, inner, path)
-    except LineError as error:
-        prefix = f"{path} must be "
-        what, comma, got = str(error).removeprefix(prefix).partition(", not ")
-        if not str(error).startswith(prefix) or not comma:
-            raise
-        raise LineError(f"{prefix}{what} or null, not {got}") from None
-
-
-def _unsigned(cursor: Cursor, limit: int, path: str) -> int:
-    char = cursor.peek()
-    if char != "-" and not ("0" <= char <= "9" and char):
-        raise _expected(cursor, path, "an integer")
-    value = cursor.unsigned(limit)
-    if isinstance(value, int):
-        return value
-    if value.startswith("-0") and value.strip("-0.eE+") == "":
-        raise LineError(f"{path} must be an integer, not {value} (a float to serde_json)")
-    if "." in value or "e" in value or "E" in value:
-        raise LineError(f"{path} must be an integer, not a number with a fraction ({value})")
-    if value.startswith("-"):
-        raise LineError(f"{path} must be an integer >= 0, not {value}")
-    raise LineError(f"{path} must be an integer <= {limit}")
-
-
-def _bool(cursor: Cursor, _: Any, path: str) -> bool:
-    char = cursor.peek()
-    if char not in ("t", "f") or not char:
-        raise _expected(cursor, path, "a boolean")
-    cursor.word("true" if char == "t" else "false")
-    return char == "t"
-
-
-def _enum(cursor: Cursor, values: tuple[str, ...], path: str) -> str:
-    allowed = ", ".join(values)
-    char = cursor.peek()
-    if char == '"':
-        value = cursor.string()
-    elif char == "{":  # serde's map form of a unit variant: {"Lead": null}
-        cursor.enter()
-        cursor.pos += 1
-        if cursor.peek() != '"':
-            raise cursor.fail("expected a string key")
-        value = cursor.string()
-        if value in values:
-            cursor.expect(":", "`:`")
-            if cursor.peek() != "n":
-                got = _describe(cursor)
-                raise LineError(f"{path} {{{value!r}: ...}} must hold null, not {got}")
-            cursor.word("null")
-            cursor.expect("}", "`}`")
-            cursor.depth -= 1
-    else:
-        raise _expected(cursor, path, f"one of {allowed}")
-    if value not in values:
-        raise LineError(f"{path} has invalid value {value!r} (expected one of {allowed})")
-    return value
-
-
-def _list(cursor: Cursor, item: Kind, path: str) -> list[Any]:
-    if cursor.peek() != "[":
-        raise _expected(cursor, path, "an array")
-    cursor.enter()
-    cursor.pos += 1
-    items: list[Any] = []
-    char = cursor.peek()
-    while char != "]":
-        if items:
-            if char != ",":
-                raise cursor.fail("expected `,` or `]`")
-            cursor.pos += 1
-            if cursor.peek() == "]":
-                raise cursor.fail("trailing comma")
-        items.append(_read(cursor, item, f"{path}[{len(items)}]"))
-        char = cursor.peek()
-    cursor.pos += 1
-    cursor.depth -= 1
-    return items
-
-
-def _value(cursor: Cursor, _: Any, path: str) -> Any:
-    if not cursor.peek():
-        raise cursor.fail("expected value")
-    return cursor.value()
-
-
-def _datetime(cursor: Cursor, _: Any, path: str) -> str:
-    if cursor.peek() != '"':
-        raise _expected(cursor, path, "a date-time string")
-    text = cursor.string()
-    try:
-        parse_utc(text)
-    except ValueError as error:
-        raise LineError(f"{path} is not a date-time chrono reads: {error} ({text!r})") from None
-    return text
-
-
-_READERS: dict[str, Callable[[Cursor, Any, str], Any]] = {
-    "str": _string,
-    "option": _option,
-    "unsigned": _unsigned,
-    "bool": _bool,
-    "enum": _enum,
-    "list": _list,
-    "value": _value,
-    "datetime": _datetime,
-}
-
-
-def _describe(cursor: Cursor) -> str:
-    """What the value at the cursor is, in words (for messages; nothing is consumed)."""
-    text, pos = cursor.text, cursor.pos
-    char = text[pos : pos + 1]
-    if char in ("-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9") and char:
-        number = _NUMBER.match(text, pos)
-        token = number[0] if number else char
-        if token == "-0":
-            return "-0 (a float to serde_json)"
-        fraction = "." in token or "e" in token or "E" in token
-        return "a number with a fraction" if fraction else "an integer"
-    words = {'"': "a string", "{": "an object", "[": "an array", "t": "a boolean"}
-    words |= {"f": "a boolean", "n": "null"}
-    if char in words and char:
-        return words[char]
-    raise cursor.fail("expected value")
