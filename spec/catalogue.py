@@ -61,6 +61,8 @@ RuleId = Literal[
     "pid-zero",
     "pid-reuse",
     "duplicate-running-worker-task",
+    "duplicate-running-fork-thread",
+    "fork-thread-rebound",
     "duplicate-running-lead-channel",
     "duplicate-running-name",
     "stop-not-running",
@@ -166,6 +168,15 @@ _CATALOGUE = (
          "two running Workers share a task",
          "Two workers run the same task; by_task routes to only one of them. Stop the "
          "old worker before spawning a new one for the task."),
+    Rule("duplicate-running-fork-thread", _E, _INDEX,
+         "two running Forks share a thread",
+         "Two forks answer in one thread; by_thread routes to only one of them. Stop the "
+         "thread's fork before starting another for it (Midtown PRs #1663, #1782, #1949)."),
+    Rule("fork-thread-rebound", _W, _INDEX,
+         "a new Fork takes over a thread another record is bound to",
+         "The daemon rebinds by_thread to the new fork and the old record loses the thread "
+         "(Midtown PRs #1663, #1782, #1949). Reuse the thread's fork (resume it) instead of "
+         "spawning a fresh one."),
     Rule("duplicate-running-lead-channel", _E, _INDEX,
          "two running Leads share a channel",
          "Two leads answer in one channel; by_channel routing is ambiguous. Stop the "

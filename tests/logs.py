@@ -29,15 +29,19 @@ def _event(draw: st.DrawFn, created: list[str]) -> bytes:
     i = draw(st.sampled_from(created if known else IDS))
     op = draw(st.sampled_from([
         "create", "create", "start", "start", "resume", "resume", "stop", "stop", "snf", "snf",
-        "gc", "report", "stop-failed", "rename", "assign", "mention", "spawn-failed",
+        "gc", "report", "stop-failed", "rename", "assign", "mention", "spawn-failed", "fork",
     ]))  # fmt: skip
     pick = lambda values: draw(st.sampled_from(values))
-    if op == "create":
+    if op in ("create", "fork"):
+        # "fork": a Fork on a thread, often a new record, so that running forks share threads.
+        fork = op == "fork"
+        i = draw(st.sampled_from(IDS)) if fork else i
         created.append(i)
-        return _line("AgentCreated", id=i, name=pick(NAMES), kind=pick(_KINDS),
+        return _line("AgentCreated", id=i, name=pick(NAMES), kind="Fork" if fork else pick(_KINDS),
                      agent_type="midtown-code-reviewer", provider="ClaudeCode",
-                     channel=pick(CHANNELS), task_id=pick(TASKS), bound_thread_id=pick(THREADS),
-                     icon=None, color=None)  # fmt: skip
+                     channel=pick(CHANNELS), task_id=pick(TASKS),
+                     bound_thread_id=pick(THREADS[1:] if fork else THREADS), icon=None,
+                     color=None)  # fmt: skip
     if op == "start":
         return _line("AgentStarted", id=i, pid=pick(PIDS), session_id=pick(SESSIONS))
     if op == "resume":

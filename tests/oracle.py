@@ -3,6 +3,8 @@
 Written from the shared contract only (``rules.md`` and ``midtown.md`` in ../shared, before
 their later revision), never from ``checker/``, for differential testing of the real checker.
 That contract is what docs/rules.md and docs/midtown-format.md now state in the repository.
+The two fork rules (``duplicate-running-fork-thread``, ``fork-thread-rebound``) and the
+``duplicate-running-name`` exclusion they extend are from the revised rules.md §4.
 Deliberately simple and slow: every state rule rescans every record.
 
 Public API::
@@ -43,6 +45,8 @@ SEVERITY: dict[str, str] = {
     "pid-zero": "error",
     "pid-reuse": "warning",
     "duplicate-running-worker-task": "error",
+    "duplicate-running-fork-thread": "error",
+    "fork-thread-rebound": "warning",
     "duplicate-running-lead-channel": "error",
     "duplicate-running-name": "warning",
     "stop-not-running": "warning",
@@ -463,6 +467,13 @@ def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str,
             add("duplicate-id", line, aid, f["name"])
         if f["kind"] == "Fork" and f["bound_thread_id"] is None:
             add("fork-without-thread", line, aid, f["name"])
+        # fork-thread-rebound (revised rules.md): by_thread[T] as it is before this event.
+        # AMBIGUITY: "another" record is another id; one that by_thread names but by_id does
+        # not hold is no record, so it does not count.
+        if f["kind"] == "Fork" and f["bound_thread_id"] is not None:
+            holder = st.by_thread.get(f["bound_thread_id"])
+            if holder not in (None, aid) and holder in st.by_id and not st.by_id[holder]["gc"]:
+                add("fork-thread-rebound", line, aid, f["name"])
     elif variant in ID_KEYED:
         assert aid is not None
         r = st.by_id[aid]
@@ -605,6 +616,18 @@ def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> N
             if other != aid and o["kind"] == "Worker" and o["task_id"] == r["task_id"]:
                 add("duplicate-running-worker-task", line, aid, r["name"])
                 reported.add(other)
+    if r["kind"] == "Fork" and r["bound_thread_id"] is not None:
+        # duplicate-running-fork-thread (revised rules.md): one finding per event.
+        forks = {
+            other
+            for other in st.running
+            if other != aid
+            and st.by_id[other]["kind"] == "Fork"
+            and st.by_id[other]["bound_thread_id"] == r["bound_thread_id"]
+        }
+        if forks:
+            add("duplicate-running-fork-thread", line, aid, r["name"])
+            reported |= forks
     if r["kind"] == "Lead" and r["channel"] is not None:
         # AMBIGUITY: unlike the worker rule, the lead rule does not say "one finding per other
         # record", so it gives one finding per event; all the other leads count as reported.

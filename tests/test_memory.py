@@ -16,5 +16,5 @@ def test_restarts_and_renames_leave_no_residue() -> None:
     replay = Replay(path="log.jsonl")
     read_log(replay, lines)
     assert [] == replay.finish()
-    # its name, task and channel; and the one pid the agent holds now
-    assert (3, 1) == replay.shared.size()
+    # its name, task, thread and channel; and the one pid the agent holds now
+    assert (4, 1) == replay.shared.size()

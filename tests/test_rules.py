@@ -41,6 +41,7 @@ class Case:
 
 A, B = "a1", "b2"
 LEAD = {"name": "midtown", "kind": "Lead", "channel": "midtown"}
+FORK = {"name": "fork-t1", "kind": "Fork", "thread": "t1"}
 
 CASES = [
     Case("parse-error", [created(A), b'{"AgentResumed":{"id":"a1"}}'], 2,
@@ -70,6 +71,11 @@ CASES = [
          [created(A, "w1", task="t1"), started(A), created(B, "w2", task="t1"), started(B)], 4,
          [created(A, "w1", task="t1"), started(A), stopped(A), created(B, "w2", task="t1"),
           started(B)]),
+    Case("duplicate-running-fork-thread",
+         [created(A, **FORK), started(A), created(B, **FORK), started(B)], 4,
+         [created(A, **FORK), started(A), stopped(A), created(B, **FORK), started(B)]),
+    Case("fork-thread-rebound", [created(A, **FORK), started(A), stopped(A), created(B, **FORK)], 4,
+         [created(A, **FORK), started(A), stopped(A), collected(A), created(B, **FORK)]),
     Case("duplicate-running-lead-channel",
          [created(A, **LEAD), started(A), created(B, **LEAD), started(B)], 4,
          [created(A, **LEAD), started(A), stopped(A), created(B, **LEAD), started(B)]),
@@ -192,6 +198,30 @@ def test_catalogue_matches_rules_md() -> None:
     assert [(rule.id, rule.severity.value) for rule in RULES.values()] == rows
 
 
+#: (log, findings): fork-thread-rebound compares the new fork with by_thread before it.
+REBOUND = [
+    # by_thread names a Worker, not GC'd: the new fork still takes the thread over.
+    ([created(A, "w1", thread="t1"), created(B, **FORK)], {("fork-thread-rebound", 2)}),
+    # A Worker (not a Fork) created for a fork's thread is not this rule.
+    ([created(A, **FORK), created(B, "w1", thread="t1")], set()),
+    # The same fork created again (duplicate-id) takes nothing from another record.
+    ([created(A, **FORK), created(A, **FORK)], {("duplicate-id", 2)}),
+    # Another thread.
+    ([created(A, **FORK), created(B, "fork-t2", "Fork", thread="t2")], set()),
+    # by_thread[t1] still names A after A is re-created on another thread.
+    ([created(A, **FORK), created(A, "fork-t2", "Fork", thread="t2"), created(B, **FORK)],
+     {("duplicate-id", 2), ("fork-thread-rebound", 3)}),
+    # ... and once A is collected (its entry for t2 goes; t1 still names it), it is GC'd.
+    ([created(A, **FORK), created(A, "fork-t2", "Fork", thread="t2"), collected(A),
+      created(B, **FORK)],
+     {("duplicate-id", 2), ("gc-not-stopped", 3)}),
+    # A was collected with t1 while B held it: by_thread[t1] is gone for C.
+    ([created(A, **FORK), started(A), stopped(A), created(B, **FORK), collected(A),
+      created("c3", **FORK)],
+     {("fork-thread-rebound", 4), ("gc-index-clobber", 5)}),
+]  # fmt: skip
+
+
 class TestRuleDetails:
     def test_unknown_agent_suppresses_every_other_rule_on_its_line(self) -> None:
         """An id-keyed event for an unknown id gives unknown-agent and nothing else."""
@@ -223,6 +253,41 @@ class TestRuleDetails:
         """duplicate-running-name does not repeat what duplicate-running-worker-task said."""
         lines = [created(A, task="t1"), started(A), created(B, task="t1"), started(B, pid=42)]
         assert {("duplicate-running-worker-task", 4)} == rules_at(lines)
+
+    def test_name_rule_skips_records_reported_by_fork_rule(self) -> None:
+        """duplicate-running-name does not repeat what duplicate-running-fork-thread said."""
+        lines = [created(A, **FORK), started(A, pid=1), created(B, **FORK), started(B, pid=2)]
+        assert {("fork-thread-rebound", 3), ("duplicate-running-fork-thread", 4)} == rules_at(lines)
+
+    def test_fork_thread_rule_gives_one_finding_per_event_naming_five(self) -> None:
+        """Seven running forks on one thread: one finding, every other fork related, five
+        named in the message."""
+        ids = [f"f{n}" for n in range(7)]
+        lines = [created(i, f"fork-{i}", "Fork", thread="t1") for i in ids]
+        lines += [started(i, pid=n + 1) for n, i in enumerate(ids)]
+        (finding,) = [f for f in replay(lines) if f.rule == "duplicate-running-fork-thread"
+                      and f.line == len(lines)]  # fmt: skip
+        assert ("f6", tuple(ids[:6])) == (finding.agent_id, finding.related)
+        assert finding.message.endswith("fork-f4 (f4) and 1 more are running too")
+
+    def test_fork_rule_ignores_other_kinds_on_the_thread(self) -> None:
+        """A running Worker bound to the thread is not a second fork."""
+        lines = [created(A, "w1", thread="t1"), started(A, pid=1), created(B, **FORK),
+                 started(B, pid=2)]  # fmt: skip
+        assert {("fork-thread-rebound", 3)} == rules_at(lines)
+
+    @pytest.mark.parametrize(("lines", "expected"), REBOUND)
+    def test_fork_thread_rebound_reads_by_thread_before_the_event(
+        self, lines: list[bytes], expected: set[tuple[str, int]]
+    ) -> None:
+        """The rule compares the new fork with by_thread[T] as the daemon holds it."""
+        assert expected == rules_at(lines)
+
+    def test_fork_thread_rebound_relates_the_old_record(self) -> None:
+        """Agent: the new fork; related: the record by_thread named."""
+        (finding,) = replay([created(A, **FORK), created(B, **FORK)])
+        assert ("fork-thread-rebound", B, "fork-t1", (A,)) == (
+            finding.rule, finding.agent_id, finding.agent_name, finding.related)  # fmt: skip
 
     def test_rename_into_a_channel_with_a_running_lead(self) -> None:
         """ChannelRenamed moving a running Lead next to another running Lead is reported."""

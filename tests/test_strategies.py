@@ -59,6 +59,13 @@ def test_generated_faults_are_exactly_the_findings(seed: int) -> None:
     assert 3000 == len(log.lines)
 
 
+def test_generated_logs_inject_every_fault() -> None:
+    """The seeds above inject every fault the generator declares, the fork bugs included."""
+    logs = [generate(seed, events=3000, agents=40, faults=True) for seed in range(12)]
+    injected = {fault.rule for log in logs for fault in log.faults}
+    assert set(FAULTS) == injected
+
+
 def test_generate_is_deterministic() -> None:
     """The same seed gives the same bytes."""
     assert generate(3, events=500).text() == generate(3, events=500).text()

@@ -101,10 +101,9 @@ def explain_finding(
     evidence: list[Evidence] = []
     lets = []
     records = dict.fromkeys(([agent_id] if agent_id else []) + list(related))
-    for letter, record in zip("RSTUVW", records, strict=False):
-        past = history.before(record, None if end else line)
-        if not past:
-            continue
+    # Records with no past (one created by the finding's own line) get no Let, nor a letter.
+    known = [(r, past) for r in records if (past := history.before(r, None if end else line))]
+    for letter, (record, past) in zip("RSTUVW", known, strict=False):
         evidence += past
         steps = "; ".join(
             item.what if item.line is None

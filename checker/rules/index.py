@@ -1,6 +1,6 @@
 """Index rules: records that share what must be unique while they run (a pid, a task, a
-channel, a name), routing entries a collection removes from a newer record, forks that
-no thread can reach.
+thread, a channel, a name), routing entries a collection removes from a newer record, forks
+that no thread can reach or that take a thread over from another record.
 
 :class:`SharedValues` keeps, for the values these rules compare, which records hold them,
 so each check looks at the few records sharing a value instead of the whole index.
@@ -15,7 +15,7 @@ from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.checker.rules.reporting import Report, who
 
-_SHARED_FIELDS = ("name", "task_id", "channel")
+_SHARED_FIELDS = ("name", "task_id", "bound_thread_id", "channel")
 
 
 class SharedValues:
@@ -70,10 +70,25 @@ class SharedValues:
     # --- rules ------------------------------------------------------------------------
 
     def check_created(self, line: int, event: ev.AgentCreated) -> None:
-        """``fork-without-thread``."""
-        if event.kind == "Fork" and event.bound_thread_id is None:
+        """``fork-without-thread`` and ``fork-thread-rebound``, before ``event`` is applied."""
+        if event.kind != "Fork":
+            return
+        thread = event.bound_thread_id
+        if thread is None:
             message = "a Fork created with no bound_thread_id: no thread can reach it"
             self._report("fork-without-thread", line, event.id, event.name, message)
+            return
+        index = self._index
+        owner = index.by_thread.get(thread)
+        if owner is None or owner == event.id:
+            return
+        old = index.by_id.get(owner)
+        if old is not None and not old.gc:
+            holder = who(index, owner)
+            self._report("fork-thread-rebound", line, event.id, event.name,
+                         f"a Fork created for thread {thread} while by_thread[{thread}] names "
+                         f"{holder}: the daemon rebinds the thread to the new fork and {holder} "
+                         "loses it", related=(owner,))  # fmt: skip
 
     def check_new_pid(self, line: int, record: AgentRecord, event: Any) -> None:
         """``pid-zero`` and ``pid-reuse`` for a start or resume with ``event.pid``."""
@@ -106,8 +121,9 @@ class SharedValues:
         """The ``duplicate-running-*`` rules, after a start or resume of ``record``."""
         others, report, index = self._others_running, self._report, self._index
         reported: set[str] = set()
-        # One finding per other Worker on the task, but one per event for a Lead's channel:
-        # docs/rules.md says "one finding per other record" for the first only.
+        # One finding per other Worker on the task, but one per event for a Fork's thread and
+        # a Lead's channel: docs/rules.md says "one finding per other record" for the first
+        # only.
         if record.kind == "Worker" and record.task_id is not None:
             for other in others(record, "task_id", record.task_id, "Worker"):
                 reported.add(other)
@@ -115,6 +131,14 @@ class SharedValues:
                        f"a second Worker is running for task {record.task_id}: "
                        f"{who(index, other)} is running too", related=(other,),
                        before=before)  # fmt: skip
+        if record.kind == "Fork" and record.bound_thread_id is not None:
+            forks = others(record, "bound_thread_id", record.bound_thread_id, "Fork")
+            if forks:
+                reported.update(forks)
+                report("duplicate-running-fork-thread", line, record.id, record.name,
+                       f"a second Fork is running for thread {record.bound_thread_id}: "
+                       f"{_some(index, forks)} {'is' if len(forks) == 1 else 'are'} running "
+                       "too", related=tuple(forks), before=before)  # fmt: skip
         if record.kind == "Lead" and record.channel is not None:
             leads = others(record, "channel", record.channel, "Lead")
             if leads:
@@ -185,3 +209,14 @@ class SharedValues:
                               f"where {', '.join(who(index, i) for i in resident)} is already "
                               "running", related=tuple(resident))  # fmt: skip
         return listed
+
+
+#: Other records a message names before it only counts the rest (the revised contract, §4
+#: "Size").
+_NAMED = 5
+
+
+def _some(index: AgentIndex, ids: list[str]) -> str:
+    """``name (short id)`` of the first :data:`_NAMED` records, then how many more."""
+    named = ", ".join(who(index, i) for i in ids[:_NAMED])
+    return named if len(ids) <= _NAMED else f"{named} and {len(ids) - _NAMED} more"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lifecheck.testing.fleet import Choices, Fleet
+from lifecheck.testing.fleet import Agent, Choices, Fleet
 from lifecheck.testing.moves import start
 
 #: Faults the generator can inject, each named by the one rule it breaks.
@@ -15,6 +15,8 @@ FAULTS = (
     "resume-while-running",
     "pid-zero",
     "pid-reuse",
+    "duplicate-running-fork-thread",
+    "fork-thread-rebound",
     "stop-not-running",
     "gc-running",
     "gc-lead",
@@ -27,11 +29,22 @@ def inject(c: Choices, fleet: Fleet) -> None:
     """Write one line that breaks exactly one rule (unless none applies now)."""
     live, running = fleet.live(), fleet.running()
     stopped = [a for a in live if a.stopped and not a.running]
+    # Running records that share nothing with another (forks can, after a rebound fault).
+    alone = [a for a in running if not fleet.clashes(a)]
+    owners = [a for a in stopped if fleet.by_name.get(a.name) == a.id and fleet.owns_indexes(a)]
+    forks = [a for a in live if a.thread is not None and fleet.by_thread.get(a.thread) == a.id]
+    shadowed = [
+        a for a in stopped
+        if a.session is not None and fleet.clashes(a) == {"duplicate-running-fork-thread"}
+    ]  # fmt: skip
     options = ["unknown-agent", "unknown-name", "dangling-agent-ref"]
-    options += ["start-while-running", "resume-while-running", "gc-running"] if running else []
+    options += ["start-while-running", "resume-while-running"] if alone else []
+    options += ["gc-running"] if running else []
     options += ["stop-not-running", "pid-zero"] if stopped else []
     options += ["pid-reuse"] if stopped and any(a.pid for a in running) else []
-    options += ["duplicate-id"] if [a for a in stopped if fleet.by_name.get(a.name) == a.id] else []
+    options += ["duplicate-id"] if owners else []
+    options += ["fork-thread-rebound"] if forks else []
+    options += ["duplicate-running-fork-thread"] if shadowed else []
     options += ["event-after-gc"] if any(a.gc for a in fleet.agents.values()) else []
     options += ["gc-lead"] if [a for a in stopped if a.kind == "Lead"] else []
     rule = c.pick(options)
@@ -42,7 +55,7 @@ def inject(c: Choices, fleet: Fleet) -> None:
     elif rule == "dangling-agent-ref":
         fleet.fault(rule, "MentionRouted", message_id=c.uuid(), target_agent=c.uuid())
     elif rule in ("start-while-running", "resume-while-running"):
-        agent = c.pick(running)
+        agent = c.pick(alone)
         agent.pid = fleet.pid()
         if rule == "start-while-running":
             fleet.fault(rule, "AgentStarted", id=agent.id, pid=agent.pid, session_id=agent.session)
@@ -53,8 +66,7 @@ def inject(c: Choices, fleet: Fleet) -> None:
         if not workers:
             return
         agent = c.pick(workers)
-        agent.gc, agent.running = True, False
-        fleet.by_name.pop(agent.name, None)
+        fleet.collect(agent)
         fleet.fault(rule, "AgentGarbageCollected", id=agent.id)
     elif rule == "stop-not-running":
         agent = c.pick(stopped)
@@ -69,8 +81,10 @@ def inject(c: Choices, fleet: Fleet) -> None:
         agent.running, agent.stopped = True, False
         fleet.fault(rule, "AgentResumed", id=agent.id, pid=agent.pid)
     elif rule == "duplicate-id":
-        agent = c.pick([a for a in stopped if fleet.by_name.get(a.name) == a.id])
+        agent = c.pick(owners)
         agent.session, agent.pid, agent.stopped = None, None, False
+        if agent.thread is not None:
+            fleet.by_thread[agent.thread] = agent.id
         fleet.fault(rule, "AgentCreated", id=agent.id, name=agent.name, kind=agent.kind,
                     agent_type="midtown-developer", provider="ClaudeCode", channel=agent.channel,
                     task_id=agent.task, bound_thread_id=agent.thread, icon=None,
@@ -85,6 +99,32 @@ def inject(c: Choices, fleet: Fleet) -> None:
         if not leads:
             return
         agent = c.pick(leads)
-        agent.gc = True
-        fleet.by_name.pop(agent.name, None)
+        fleet.collect(agent)
         fleet.fault(rule, "AgentGarbageCollected", id=agent.id)
+    elif rule == "fork-thread-rebound":
+        _spawn_fork_for_taken_thread(c, fleet, c.pick(forks))
+    elif rule == "duplicate-running-fork-thread":
+        agent = c.pick(shadowed)
+        agent.pid, agent.running, agent.stopped = fleet.pid(), True, False
+        fleet.fault(rule, "AgentResumed", id=agent.id, pid=agent.pid)
+
+
+def _spawn_fork_for_taken_thread(c: Choices, fleet: Fleet, old: Agent) -> None:
+    """Midtown's recurring fork bug (PRs #1663, #1782, #1949): a fresh Fork spawned for a
+    thread that has one. Its creation takes the thread over; if the old fork is running, its
+    start makes two forks run for the thread."""
+    assert old.thread is not None
+    agent = Agent(c.uuid(), f"fork-{old.thread[:8]}", "Fork", old.channel, None, old.thread)
+    fleet.fault("fork-thread-rebound", "AgentCreated", id=agent.id, name=agent.name,
+                kind="Fork", agent_type="midtown-channel-lead", provider="ClaudeCode",
+                channel=agent.channel, task_id=None, bound_thread_id=agent.thread, icon=None,
+                color=None)  # fmt: skip
+    fleet.agents[agent.id] = agent
+    fleet.by_name[agent.name] = fleet.by_thread[old.thread] = agent.id
+    clashes = fleet.clashes(agent)
+    if not clashes:
+        start(c, fleet, agent)
+    elif clashes == {"duplicate-running-fork-thread"}:
+        agent.session, agent.pid, agent.running = c.uuid(), fleet.pid(), True
+        fleet.fault("duplicate-running-fork-thread", "AgentStarted", id=agent.id,
+                    pid=agent.pid, session_id=agent.session)  # fmt: skip

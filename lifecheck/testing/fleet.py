@@ -81,6 +81,7 @@ class Fleet:
     semantics: str = "d11b83e"
     agents: dict[str, Agent] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)
+    by_thread: dict[str, str] = field(default_factory=dict)
     lines: list[bytes] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
@@ -121,17 +122,37 @@ class Fleet:
         return [a for a in self.agents.values() if a.running]
 
     def can_run(self, agent: Agent) -> bool:
-        """Starting it would duplicate no running name, task or lead channel."""
+        """Starting it would duplicate no running name, task, fork thread or lead channel."""
+        return not self.clashes(agent)
+
+    def clashes(self, agent: Agent) -> set[str]:
+        """The ``duplicate-running-*`` rules starting ``agent`` now would break (a task
+        shared with any kind counts; a fork on the thread is not also a name clash)."""
+        found = set()
         for other in self.running():
             if other.id == agent.id:
                 continue
-            if other.name == agent.name or (agent.task is not None and other.task == agent.task):
-                return False
+            same_thread = agent.thread is not None and other.thread == agent.thread
+            if agent.kind == other.kind == "Fork" and same_thread:
+                found.add("duplicate-running-fork-thread")
+            elif other.name == agent.name:
+                found.add("duplicate-running-name")
+            if agent.task is not None and other.task == agent.task:
+                found.add("duplicate-running-worker-task")
             if agent.kind == other.kind == "Lead" and other.channel == agent.channel:
-                return False
-        return True
+                found.add("duplicate-running-lead-channel")
+        return found
 
     def owns_indexes(self, agent: Agent) -> bool:
-        """Collecting it would remove no other record's routing entry (tasks and threads
-        are fresh per spawn, so only the name can have moved on)."""
+        """Collecting it would remove no other record's routing entry (tasks are fresh per
+        spawn, so only the name and, after a fork took it over, the thread can have moved on)."""
+        if agent.thread is not None and self.by_thread.get(agent.thread, agent.id) != agent.id:
+            return False
         return self.by_name.get(agent.name, agent.id) == agent.id
+
+    def collect(self, agent: Agent) -> None:
+        """What collecting it does to the fleet (the caller writes the line)."""
+        agent.gc, agent.running = True, False
+        self.by_name.pop(agent.name, None)
+        if agent.thread is not None:
+            self.by_thread.pop(agent.thread, None)

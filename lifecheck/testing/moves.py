@@ -52,6 +52,8 @@ def _spawn(c: Choices, fleet: Fleet) -> None:
                task_id=task, bound_thread_id=thread, icon=icon, color=color)  # fmt: skip
     fleet.agents[agent_id] = agent
     fleet.by_name[name] = agent_id
+    if thread is not None:
+        fleet.by_thread[thread] = agent_id
     start(c, fleet, agent)
     if agent.kind == "Worker":
         state = "reviewing" if kind == "Reviewer" else "developing"
@@ -126,6 +128,7 @@ def move(c: Choices, fleet: Fleet) -> None:
         a for a in running
         if fleet.semantics == "proposed" and fleet.by_name.get(a.name) == a.id
         and fleet.not_found[a.name] < 2  # a third one is a resume loop
+        and not fleet.clashes(a)  # two forks on a thread (a fault) share a name
     ]  # fmt: skip
     room = fleet.max_agents is None or len(fleet.agents) < fleet.max_agents
     moves = ["spawn", "message"] if room else ["message"]
@@ -155,8 +158,7 @@ def move(c: Choices, fleet: Fleet) -> None:
                 _resume(fleet, agent)
     elif move == "collect":
         agent = c.pick(collectable)
-        agent.gc = True
-        fleet.by_name.pop(agent.name, None)
+        fleet.collect(agent)
         fleet.emit("AgentGarbageCollected", id=agent.id)
     elif move == "session-not-found":  # proposed: a stop that also clears the session
         agent = c.pick(lost)
