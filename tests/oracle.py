@@ -620,7 +620,7 @@ def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> N
         # duplicate-running-fork-thread (revised rules.md): one finding per event.
         forks = {
             other
-            for other in st.running
+            for other in running_records(st)
             if other != aid
             and st.by_id[other]["kind"] == "Fork"
             and st.by_id[other]["bound_thread_id"] == r["bound_thread_id"]

@@ -233,12 +233,12 @@ class TestBadInput:
         assert "Traceback" not in result.output
 
     def test_invalid_utf8_inside_a_string(self, tmp_path: Path) -> None:
-        """Invalid UTF-8 inside a JSON string is a parse-error whose reason says UTF-8."""
+        """Invalid UTF-8 inside a JSON string: the daemon will not start (recovery-fails)."""
         log = write_log(tmp_path / "utf8.jsonl", message("cafe").replace(b"cafe", b"caf\xff\xfe"))
         result = check(log, "--format", "json")
         assert 1 == result.code
         (finding,) = result.json()["findings"]
-        assert ("parse-error", 1) == (finding["rule"], finding["line"])
+        assert ("recovery-fails", 1) == (finding["rule"], finding["line"])
         assert "UTF-8" in finding["message"]
         assert "" == result.stderr
         assert "Traceback" not in result.output
