@@ -82,6 +82,9 @@ REPEATED = [
     one('{"AgentResumed":{"\\u0069d":"a","pid":1}}'),  # an escaped key is the key
     one('{"AgentResumed":{"id":"a","pid":1},"AgentResumed":{"id":"a","pid":1}}', bad(1)),
     one(MESSAGE[:-1] % "" + ',"AgentGarbageCollected":{"id":"a"}}', bad(1)),
+    # Written as msgspec would write the two: only a second look at the line catches them.
+    one('{"AgentGarbageCollected":{"id":"a"},' + MESSAGE[1:] % "", bad(1)),
+    one('{"PrOpened":{"number":1,"branch":"b","github_author":"x","author":"y"}}', bad(1)),
 ]
 
 ARRAY_FORM = [

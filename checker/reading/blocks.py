@@ -69,7 +69,8 @@ _ALL = frozenset(_WIRE)
 _NAMES = {cls: name for name, cls in _WIRE.items()}
 _message = attrgetter(ev.MessagePosted.__name__)
 _count_unset = methodcaller("count", _UNSET)
-_encode = msgspec.json.Encoder().encode
+_ENCODER = msgspec.json.Encoder()
+_encode = _ENCODER.encode
 #: Lines that may hold a `serde_json::Value`, whose depth and numbers need a look.
 _TOOL_DATA, _CONFIG = b'"tool_data":[', b'{"ConfigUpdated":'
 _VALUES = (_TOOL_DATA, _CONFIG)
@@ -106,6 +107,12 @@ class Envelopes:
 
     def __init__(self) -> None:
         self._variants = frozenset({ev.MessagePosted.__name__})
+        self._written = bytearray()  # reused: the envelopes encoded back
+
+    def written(self, envelopes: list[Any]) -> bytearray:
+        """The envelopes encoded back, as the daemon would write their lines."""
+        _ENCODER.encode_into(envelopes, self._written)
+        return self._written
 
     def decode(self, array: bytearray) -> tuple[list[Any], int]:
         """The envelopes of ``array`` and their number of fields; raises on a bad block."""
@@ -176,7 +183,7 @@ def _fast(
     if len(envelopes) != lines_:
         return None  # a line holding two values separated by a comma
     written = frame.replace(b"\n", b",")
-    if _encode(envelopes) != (written.replace(b"\r", b"") if b"\r" in written else written):
+    if envs.written(envelopes) != (written.replace(b"\r", b"") if b"\r" in written else written):
         return None  # some line is not the daemon's writing of its event
     if frame.find(b"[", 1) >= 0 and _TOOL_DATA in frame and _values_doubt(frame, _TOOL_DATA):
         return None
@@ -197,7 +204,7 @@ def _fast(
             return None
     if ev.ConfigUpdated in kinds and _values_doubt(frame, _CONFIG):
         return None
-    if _Message in kinds:
+    if _Message in kinds and ev.MessagePosted in wanted:  # else `wanted` drops them below
         events = [_public(event) if type(event) is _Message else event for event in events]
         types = list(map(type, events))
         kinds = set(types)
