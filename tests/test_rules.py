@@ -242,6 +242,21 @@ class TestRuleDetails:
         """AgentStopped of a record in limbo is not stop-not-running."""
         assert {("stale-pid", 3)} == rules_at([created(A), started(A), not_found(), stopped(A)])
 
+    def test_a_lead_listed_twice_is_reported_once_when_renamed_into_a_busy_channel(
+        self,
+    ) -> None:
+        """A record twice in by_channel's list (re-created there) is still one moved lead."""
+        lines = [
+            created(A, kind="Lead", name="a", channel="c1"),
+            created(A, kind="Lead", name="a", channel="c1"),
+            started(A),
+            created(B, kind="Lead", name="b", channel="c2"),
+            started(B, pid=4200, session="sess-2"),
+            line("ChannelRenamed", old_name="c1", new_name="c2"),
+        ]
+        found = [(f.rule, f.line, f.agent_id) for f in replay(lines)]
+        assert 1 == found.count(("duplicate-running-lead-channel", 6, A))
+
     def test_pid_reuse_gives_one_finding_per_holder(self) -> None:
         """Two other records holding the pid give two findings."""
         lines = [created(A, "x"), started(A, pid=9), created(B, "y"), started(B, pid=9),

@@ -199,7 +199,7 @@ class SharedValues:
             i for i in self.running("channel", event.new_name)
             if i not in moved and index.by_id[i].kind == "Lead"
         ]  # fmt: skip
-        for agent_id in moved:
+        for agent_id in dict.fromkeys(moved):  # a list may name a record twice
             record = index.by_id.get(agent_id)
             if record is None or record.kind != "Lead" or agent_id not in index.running:
                 continue
