@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from lifecheck.spec.catalogue import RULES, Family, rules_of
 from lifecheck.spec.graph import lifecycle_graph
 from lifecheck.spec.model import describe
 
@@ -15,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def facts(spec: Spec) -> dict[str, Any]:
-    """What ``lifecheck lint`` prints: states, transitions and reachability per version."""
+    """What ``lifecheck lint`` prints: states, transitions and reachability per version, the
+    catalogue's rules by family and those the spec's transitions and states carry."""
     versions: dict[str, Any] = {}
     for semantics in spec.semantics:
         g = lifecycle_graph(spec, semantics)
@@ -41,6 +43,8 @@ def facts(spec: Spec) -> dict[str, Any]:
         "initial": spec.initial,
         "terminal": spec.terminal,
         "semantics": versions,
+        "rules": {family.value: list(rules_of(family)) for family in Family},
+        "carried": [rule for rule in RULES if spec.carriers(rule)],
     }
 
 

@@ -16,6 +16,7 @@ from lifecheck.checker.replay.coverage import Coverage
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.spec import LIFECYCLE, SEMANTICS
 from lifecheck.spec.analysis import coverage
+from lifecheck.spec.catalogue import RULES, Family, rules_of
 from tests.builders import run_cli
 from tests.logs import logs
 
@@ -96,6 +97,16 @@ class TestLintCommand:
         assert "initial: created; terminal: garbage-collected" in result.stdout
         assert "limbo (forbidden: stale-pid)" in result.stdout
         assert "events accepted nowhere: AgentCreated" in result.stdout
+
+    def test_facts_count_the_catalogue_by_family(self) -> None:
+        """lint counts the catalogue's rules by family and names those the spec carries."""
+        result = run_cli("lint", "--format", "json")
+        found = json.loads(result.stdout)
+        assert {family.value: list(rules_of(family)) for family in Family} == found["rules"]
+        assert "stale-pid" in found["carried"]
+        assert "fork-thread-rebound" not in found["carried"]  # an index rule: not in the table
+        text = run_cli("lint").stdout
+        assert f"rules ({len(RULES)} in the catalogue):" in text
 
     def test_json_facts(self) -> None:
         """JSON facts give each version's reachable states."""

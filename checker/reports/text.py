@@ -198,4 +198,8 @@ def render_facts(found: Mapping[str, Any]) -> str:
             f"  can reach {found['terminal']}: {', '.join(v['can_reach_terminal'])}",
             f"  events accepted nowhere: {', '.join(v['accepted_nowhere']) or 'none'}",
         ]
+    families = ", ".join(f"{family} {len(ids)}" for family, ids in found["rules"].items())
+    total = sum(len(ids) for ids in found["rules"].values())
+    out.append(f"rules ({total} in the catalogue): {families}")
+    out.append(f"carried by the spec's transitions and states: {', '.join(found['carried'])}")
     return "\n".join(out) + "\n"
