@@ -147,7 +147,6 @@ def test_reading_details() -> None:
         b'{"NoSuchEvent":{}}',
         b'{"UsageLimitHit":{"agent_id":"a","reset_at":"2026-02-30T18:00:00Z"}}',
         b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x","auto_output":null}}',
-        b"\xff{}",
     ]
     for line in bad:
         result = oracle.check_lines([line], "p")
@@ -168,3 +167,9 @@ def test_misattributed_session_not_found_leaves_a_zombie() -> None:
         ("zombie-running", 2, AID),  # last line applied to AID is its AgentStarted
         ("session-not-found-misattributed", 4, AID),
     ]
+
+
+def test_a_log_that_is_not_utf8_is_recovery_fails() -> None:
+    """A byte that is not UTF-8 anywhere: the daemon cannot read the file at all."""
+    result = oracle.check_lines([b"{}", b"\xff{}"], "p")
+    assert [("recovery-fails", 2)] == [(f["rule"], f["line"]) for f in result["findings"]]
