@@ -34,6 +34,7 @@ from lifecheck.checker.replay.observers import Observer
 from lifecheck.checker.replay.timeline import Timeline, TimelineRecorder
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.diagrams import AgentPath, overlay_from
+from lifecheck.checker.reports.spool import Findings
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.render import Overlay
 
@@ -65,21 +66,24 @@ def check_path(
     :data:`TIMELINES` agents with most findings.
     """
     coverage = Coverage()
+    findings = Findings()
     try:
         source = locate(path)
-        replay = new_replay(source, semantics, observers=[coverage])
+        replay = new_replay(source, semantics, observers=[coverage], on_finding=findings.append)
         recorder = TimelineRecorder(replay) if timelines else None
         events = read_source(source, replay, recorder, exact=exact, jobs=jobs, pool=pool,
                              progress=progress)  # fmt: skip
     except InputError as error:
         return InputReport(path=path, error=str(error))
-    findings = replay.finish()
+    replay.finish()
     starts = replay.daemon_starts  # if not, nothing of the input counts as replayed
+    if not starts:  # the one finding is that the daemon will not start
+        findings = Findings(f for f in findings if f.rule == "recovery-fails")
     return InputReport(
         path=source.path,
         events=events,
         agents=len(replay.index.by_id),
-        findings=tuple(findings),
+        findings=findings,
         log=source.log,
         snapshot=source.snapshot,
         notes=source.notes,
@@ -100,11 +104,17 @@ def _most_found(recorder: TimelineRecorder, findings: Sequence[Finding]) -> tupl
 
 
 def new_replay(
-    source: Source, semantics: str, *, observers: Sequence[Observer] = (), explain: bool = True
+    source: Source,
+    semantics: str,
+    *,
+    observers: Sequence[Observer] = (),
+    explain: bool = True,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> Replay:
     """A replay of ``source`` not yet run: its snapshot's index loaded, if it has one, and
     the store's findings reported (docs/rules.md §2): the daemon's recovery failing on the
-    snapshot, or the daemon taking a stale one, and the contradictions of its index."""
+    snapshot, or the daemon taking a stale one, and the contradictions of its index.
+    Findings go to ``on_finding`` as found (by default the replay keeps them)."""
     snapshot = None if source.snapshot is None else load_snapshot(source.snapshot)
     replay = Replay(
         path=source.log or source.snapshot or source.path,
@@ -113,6 +123,7 @@ def new_replay(
         snapshot_path=source.snapshot,
         observers=observers,
         explain=explain,
+        on_finding=on_finding,
     )
     if snapshot is None or source.snapshot is None:
         return replay

@@ -495,16 +495,15 @@ def _step(st: State, variant: str, f: dict[str, Any], line: int, semantics: str,
             if pid == 0:
                 add("pid-zero", line, aid, name)
             else:
-                # AMBIGUITY: pid-reuse's agent is the started/resumed record, so the findings
-                # "one per other record" are identical in the six reported keys.
-                for other, o in st.by_id.items():
-                    if (
-                        other != aid
-                        and not o["gc"]
-                        and o["pid"] == pid
-                        and (other in st.running or in_limbo(st, other))
-                    ):
-                        add("pid-reuse", line, aid, name)
+                # pid-reuse (revised rules.md): one finding per event.
+                if any(
+                    other != aid
+                    and not o["gc"]
+                    and o["pid"] == pid
+                    and (other in st.running or in_limbo(st, other))
+                    for other, o in st.by_id.items()
+                ):
+                    add("pid-reuse", line, aid, name)
         if variant == "AgentStopped" and not r["gc"] and not running and not in_limbo(st, aid):
             add("stop-not-running", line, aid, name)
         if variant == "AgentGarbageCollected":
@@ -611,11 +610,17 @@ def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> N
     reported: set[str] = set()
     # AMBIGUITY: a null task / null channel never matches another null one.
     if r["kind"] == "Worker" and r["task_id"] is not None:
-        for other in running_records(st):
-            o = st.by_id[other]
-            if other != aid and o["kind"] == "Worker" and o["task_id"] == r["task_id"]:
-                add("duplicate-running-worker-task", line, aid, r["name"])
-                reported.add(other)
+        # duplicate-running-worker-task (revised rules.md): one finding per event.
+        workers = {
+            other
+            for other in running_records(st)
+            if other != aid
+            and st.by_id[other]["kind"] == "Worker"
+            and st.by_id[other]["task_id"] == r["task_id"]
+        }
+        if workers:
+            add("duplicate-running-worker-task", line, aid, r["name"])
+            reported |= workers
     if r["kind"] == "Fork" and r["bound_thread_id"] is not None:
         # duplicate-running-fork-thread (revised rules.md): one finding per event.
         forks = {

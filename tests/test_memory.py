@@ -16,5 +16,6 @@ def test_restarts_and_renames_leave_no_residue() -> None:
     replay = Replay(path="log.jsonl")
     read_log(replay, lines)
     assert [] == replay.finish()
-    # its name, task, thread and channel; and the one pid the agent holds now
-    assert (4, 1) == replay.shared.size()
+    # the one record listed by its values, and the one pid it holds now
+    assert (1, 1) == replay.shared.size()
+    assert {"c1998": {"a": 1}} == replay.index.by_channel

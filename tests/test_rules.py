@@ -257,12 +257,17 @@ class TestRuleDetails:
         found = [(f.rule, f.line, f.agent_id) for f in replay(lines)]
         assert 1 == found.count(("duplicate-running-lead-channel", 6, A))
 
-    def test_pid_reuse_gives_one_finding_per_holder(self) -> None:
-        """Two other records holding the pid give two findings."""
+    def test_pid_reuse_gives_one_finding_per_event(self) -> None:
+        """Two other records holding the pid give one finding naming both, in the order
+        they took it."""
         lines = [created(A, "x"), started(A, pid=9), created(B, "y"), started(B, pid=9),
                  created("c3", "z"), started("c3", pid=9)]  # fmt: skip
-        reuse = [f for f in replay(lines) if f.rule == "pid-reuse" and f.line == 6]
-        assert [("c3", (A,)), ("c3", (B,))] == [(f.agent_id, f.related) for f in reuse]
+        (reuse,) = [f for f in replay(lines) if f.rule == "pid-reuse" and f.line == 6]
+        assert ("c3", (A, B), 2) == (reuse.agent_id, reuse.related, reuse.related_count)
+        assert reuse.message == (
+            f"AgentStarted with pid 9, which 2 other records still hold: x ({A[:8]}) "
+            f"(running), y ({B[:8]}) (running)"
+        )
 
     def test_name_rule_skips_records_reported_by_task_rule(self) -> None:
         """duplicate-running-name does not repeat what duplicate-running-worker-task said."""
@@ -283,7 +288,10 @@ class TestRuleDetails:
         (finding,) = [f for f in replay(lines) if f.rule == "duplicate-running-fork-thread"
                       and f.line == len(lines)]  # fmt: skip
         assert ("f6", tuple(ids[:6])) == (finding.agent_id, finding.related)
-        assert finding.message.endswith("fork-f4 (f4) and 1 more are running too")
+        assert finding.message == (
+            "6 other Forks are running for thread t1: fork-f0 (f0), fork-f1 (f1), "
+            "fork-f2 (f2), fork-f3 (f3), fork-f4 (f4) and 1 more"
+        )
 
     def test_fork_rule_ignores_other_kinds_on_the_thread(self) -> None:
         """A running Worker bound to the thread is not a second fork."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
@@ -14,13 +15,14 @@ from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_UNREADABLE,
+    open_output,
     output_file_option,
     semantics_option,
-    write_output,
 )
 from lifecheck.checker.commands.progress import Progress, stderr_bar
 from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
-from lifecheck.checker.reports.text import EXPLAINED, render_text, to_json
+from lifecheck.checker.reports.data import severities
+from lifecheck.checker.reports.text import EXPLAINED, json_chunks, text_lines
 from lifecheck.spec.catalogue import Severity
 
 EXAMPLE = "pr-2330-crash-loop.jsonl"
@@ -115,28 +117,32 @@ def check(
         if report.error is not None:
             click.echo(f"lifecheck: {report.error}", err=True)
     code = _exit_code(reports, Severity(fail_on))
+    chunks: Iterable[bytes]
     if output == "json":
-        document = to_json(reports, semantics)
+        chunks = json_chunks(reports, semantics)
     elif output == "sarif":
-        from lifecheck.checker.reports.sarif import to_sarif
+        from lifecheck.checker.reports.sarif import sarif_chunks
 
-        document = to_sarif(reports, semantics)
+        chunks = sarif_chunks(reports, semantics)
     elif output == "junit":
         from lifecheck.checker.reports.junit import to_junit
 
-        document = to_junit(reports, semantics, Severity(fail_on))
+        chunks = [to_junit(reports, semantics, Severity(fail_on))]
     elif output == "html":
         from lifecheck.checker.reports.html import to_html
 
-        document = to_html(reports, semantics)
+        chunks = [to_html(reports, semantics)]
     else:
         colour = color == "always" or (
             color == "auto" and target is None and sys.stdout.isatty()
             and "NO_COLOR" not in os.environ
         )  # fmt: skip
         explained = EXPLAINED if explain is None else (None if explain else 0)
-        document = render_text(reports, semantics, colour=colour, explain=explained).encode()
-    write_output(document, target)
+        lines = text_lines(reports, semantics, colour=colour, explain=explained)
+        chunks = (line.encode() for line in lines)
+    with open_output(target) as out:
+        for chunk in chunks:
+            out.write(chunk)
     sys.exit(code)
 
 
@@ -182,6 +188,6 @@ def _exit_code(reports: list[InputReport], fail_on: Severity) -> int:
     if any(r.error is not None for r in reports):
         return EXIT_UNREADABLE
     failing = {Severity.ERROR} if fail_on is Severity.ERROR else {Severity.ERROR, Severity.WARNING}
-    if any(f.severity in failing for r in reports for f in r.findings):
+    if any(severities(r)[severity] for r in reports for severity in failing):
         return EXIT_FINDINGS
     return EXIT_OK

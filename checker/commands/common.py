@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 import msgspec
@@ -41,6 +42,17 @@ def exit_if_unreadable() -> Iterator[None]:
     except OSError as error:
         click.echo(f"lifecheck: {error.filename}: {reason(error)}", err=True)
         sys.exit(EXIT_UNREADABLE)
+
+
+@contextmanager
+def open_output(target: str | None) -> Iterator[BinaryIO]:
+    """A binary stream to ``target``, or to standard output."""
+    if target is None:
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    with open(target, "wb") as out:
+        yield out
 
 
 def write_output(data: bytes, target: str | None) -> None:

@@ -7,6 +7,8 @@ is kept only as set or not.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 
@@ -28,6 +30,17 @@ class AgentRecord:
     gc: bool = False
 
 
+#: A channel's list of agent ids (the daemon's ``Vec<String>``) as an ordered multiset: id
+#: -> how many times it is listed, in the order first listed. Removing an id (the daemon's
+#: ``retain``, which removes every copy) is then O(1) however long the list is.
+Listed = dict[str, int]
+
+
+def listed(ids: Iterable[str]) -> Listed:
+    """The multiset of a channel's list as the daemon stores it."""
+    return dict(Counter(ids))
+
+
 @dataclass(slots=True)
 class AgentIndex:
     """The daemon's ``AgentIndex``: records by id, routing maps, and the running set."""
@@ -35,7 +48,7 @@ class AgentIndex:
     by_id: dict[str, AgentRecord] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)
     by_task: dict[str, str] = field(default_factory=dict)
-    by_channel: dict[str, list[str]] = field(default_factory=dict)
+    by_channel: dict[str, Listed] = field(default_factory=dict)
     by_thread: dict[str, str] = field(default_factory=dict)
     running: set[str] = field(default_factory=set)
 
@@ -45,7 +58,7 @@ class AgentIndex:
             by_id={i: replace(r) for i, r in self.by_id.items()},
             by_name=dict(self.by_name),
             by_task=dict(self.by_task),
-            by_channel={c: list(ids) for c, ids in self.by_channel.items()},
+            by_channel={c: dict(ids) for c, ids in self.by_channel.items()},
             by_thread=dict(self.by_thread),
             running=set(self.running),
         )

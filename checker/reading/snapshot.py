@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord, listed
 from lifecheck.checker.reading.events import U32, AgentKind, Provider, UtcDateTime
 
 # The daemon's types, after midtown.md §1.3 and §2.4, with serde's derive rules: a missing
@@ -121,7 +121,7 @@ def parse_snapshot(data: bytes) -> Snapshot:
         by_id={key: _record(key, agent) for key, agent in agents.by_id.items()},
         by_name=dict(agents.by_name),
         by_task=dict(agents.by_task),
-        by_channel={channel: list(ids) for channel, ids in agents.by_channel.items()},
+        by_channel={channel: listed(ids) for channel, ids in agents.by_channel.items()},
         by_thread=dict(agents.by_thread),
         running=set(agents.running),
     )

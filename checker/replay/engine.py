@@ -170,17 +170,15 @@ class Replay:
 
     def _created(self, line: int, event: ev.AgentCreated) -> None:
         old = self.index.by_id.get(event.id)
-        before, outcome, old_pid = None, None, None
+        before, outcome = None, None
         if old is not None:
-            before, old_pid = self.state(old), old.pid
+            before = self.state(old)
             outcome = self.outcome(old, event, before)
-            self.shared.share(old, add=False)
             self._forbidden(line, old, event, before, outcome, name=event.name)
         self.shared.check_created(line, event)
         self._apply(self.index, event)
         record = self.index.by_id[event.id]
-        self.shared.share(record, add=True)
-        self.shared.track_pid(record.id, old_pid, record.pid)
+        self.shared.resync(record)
         self._stopped_line.pop(record.id, None)
         self._collected_line.pop(record.id, None)
         self._entered(line, record, event, before, outcome)
@@ -207,7 +205,6 @@ class Replay:
         before = self.state(record)
         outcome = self.outcome(record, event, before)
         self._forbidden(line, record, event, before, outcome)
-        old_pid = record.pid
         started = kind is ev.AgentStarted or kind is ev.AgentResumed
         if started:
             self.shared.check_new_pid(line, record, event)
@@ -216,7 +213,7 @@ class Replay:
         elif kind is ev.AgentGarbageCollected:
             self.shared.check_index_clobber(line, record)
         self._apply.steps[kind](self.index, event)
-        self.shared.track_pid(record.id, old_pid, record.pid)
+        self.shared.resync(record)
         if started:
             self.shared.check_duplicates(line, record, before)
         elif kind is ev.AgentGarbageCollected:
@@ -226,25 +223,22 @@ class Replay:
     def _session_not_found(self, line: int, event: ev.AgentSessionNotFound) -> None:
         index = self.index
         target = session_target(index, event.name)
-        self.sessions.check_not_found(line, event, target, self.running_named(event.name))
+        self.sessions.check_not_found(line, event, target, self.shared.live_named(event.name))
         if target is None:
             return
-        before, old_pid = self.state(target), target.pid
+        before = self.state(target)
         outcome = self.outcome(target, event, before)
         self._apply(index, event)
-        self.shared.track_pid(target.id, old_pid, target.pid)
+        self.shared.resync(target)
         self._entered(line, target, event, before, outcome)
 
     def _channel_renamed(self, line: int, event: ev.ChannelRenamed) -> None:
         index, shared = self.index, self.shared
         listed = shared.check_renamed(line, event)
-        for agent_id in listed:
-            if (record := index.by_id.get(agent_id)) is not None:
-                shared.share(record, add=False, fields=("channel",))
         self._apply(index, event)
         for agent_id in listed:
             if (record := index.by_id.get(agent_id)) is not None:
-                shared.share(record, add=True, fields=("channel",))
+                shared.resync(record)
 
     def _reference(self, line: int, event: Any) -> None:
         check_reference(self.index, self.report, line, event)
@@ -302,8 +296,8 @@ class Replay:
     # --- findings ---------------------------------------------------------------------
 
     def running_named(self, name: str) -> list[str]:
-        """Ids of the running records called ``name``, sorted."""
-        return self.shared.running("name", name)
+        """Ids of the first running records called ``name`` (at most 20)."""
+        return self.shared.running_named(name)
 
     def report(
         self,
@@ -315,11 +309,14 @@ class Replay:
         *,
         path: str | None = None,
         related: tuple[str, ...] = (),
+        related_count: int | None = None,
         before: str | None = None,
         after: str | None = None,
         dropped: int | None = None,
     ) -> None:
-        """Hand one finding out, with its evidence and explanation when explaining."""
+        """Hand one finding out, with its evidence and explanation when explaining.
+        ``related_count`` is how many records ``related`` stands for (all of them by
+        default)."""
         path = path or self.path
         evidence: tuple[Evidence, ...] = ()
         explanation = None
@@ -340,6 +337,7 @@ class Replay:
                 agent_name=agent_name,
                 message=message,
                 related=related,
+                related_count=len(related) if related_count is None else related_count,
                 before=before,
                 after=after,
                 dropped=dropped,

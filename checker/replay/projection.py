@@ -31,7 +31,8 @@ def _created(index: AgentIndex, event: ev.AgentCreated) -> None:
     if event.task_id is not None:
         index.by_task[event.task_id] = event.id
     if event.channel is not None:
-        index.by_channel.setdefault(event.channel, []).append(event.id)
+        ids = index.by_channel.setdefault(event.channel, {})
+        ids[event.id] = ids.get(event.id, 0) + 1
     if event.bound_thread_id is not None:
         index.by_thread[event.bound_thread_id] = event.id
 
@@ -71,7 +72,7 @@ def _collected(index: AgentIndex, event: ev.AgentGarbageCollected) -> None:
     if record.bound_thread_id is not None:
         index.by_thread.pop(record.bound_thread_id, None)
     if record.channel is not None and (ids := index.by_channel.get(record.channel)) is not None:
-        ids[:] = [i for i in ids if i != event.id]
+        ids.pop(event.id, None)
         if not ids:
             del index.by_channel[record.channel]
 

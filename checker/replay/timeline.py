@@ -147,7 +147,7 @@ def _touched(replay: Replay, event: ev.Event) -> list[str]:
         target = index.by_name.get(event.name)
         return [i for i in dict.fromkeys([target, *replay.running_named(event.name)]) if i]
     if isinstance(event, ev.ChannelRenamed):
-        return list(index.by_channel.get(event.old_name, []))
+        return list(index.by_channel.get(event.old_name, {}))
     if kind in ev.AGENT_REFERENCES:
         return [getattr(event, ev.AGENT_REFERENCES[kind])]
     if kind is ev.AgentCreated or kind in ev.ID_KEYED:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lifecheck.checker.replay.timeline import Timeline
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.spec.catalogue import Severity
 from lifecheck.spec.model import Transition
 
 
@@ -22,7 +24,7 @@ class InputReport:
     path: str
     events: int = 0
     agents: int = 0
-    findings: tuple[Finding, ...] = ()
+    findings: Sequence[Finding] = ()
     log: str | None = None
     snapshot: str | None = None
     notes: tuple[str, ...] = field(default=())
@@ -36,3 +38,10 @@ class InputReport:
         """Whether the daemon would start on this input: not if its recovery fails
         (``recovery-fails``, docs/rules.md §1-2)."""
         return not any(finding.rule == "recovery-fails" for finding in self.findings)
+
+
+def severities(report: InputReport) -> Counter[Severity]:
+    """How many findings of each severity ``report`` has (counted as they were found)."""
+    findings = report.findings
+    counts = getattr(findings, "counts", None)
+    return Counter(counts) if counts is not None else Counter(f.severity for f in findings)

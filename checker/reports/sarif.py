@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from heapq import merge
 from importlib import metadata
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-import msgspec
-
 from lifecheck.checker.reports.data import InputReport
+from lifecheck.checker.reports.jsonstream import streamed
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
@@ -20,8 +20,13 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 def to_sarif(reports: Sequence[InputReport], semantics: str) -> bytes:
     """One run of lifecheck: every rule's metadata, one result per finding."""
+    return b"".join(sarif_chunks(reports, semantics))
+
+
+def sarif_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[bytes]:
+    """:func:`to_sarif` a result at a time, as the findings are read."""
     order = {rule_id: number for number, rule_id in enumerate(RULES)}
-    findings = sorted((f for r in reports for f in r.findings), key=Finding.sort_key)
+    findings = merge(*(r.findings for r in reports), key=Finding.sort_key)
     unreadable = [r for r in reports if r.error is not None]
     version = metadata.version("lifecheck")
     run = {
@@ -41,11 +46,11 @@ def to_sarif(reports: Sequence[InputReport], semantics: str) -> bytes:
                 ],
             }
         ],
-        "results": [_result(f, order[f.rule]) for f in findings],
+        "results": [],
         "properties": {"semantics": semantics},
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+    return streamed(document, "results", (_result(f, order[f.rule]) for f in findings))
 
 
 def _descriptor(rule_id: RuleId) -> dict[str, Any]:

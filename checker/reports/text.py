@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import textwrap
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from heapq import merge
 from typing import Any
 
 import msgspec
 
-from lifecheck.checker.reports.data import InputReport
+from lifecheck.checker.reports.data import InputReport, severities
+from lifecheck.checker.reports.jsonstream import streamed
 from lifecheck.checker.rules.findings import Finding, short_id
 from lifecheck.spec.catalogue import Severity
 
@@ -54,11 +56,22 @@ def render_text(
 ) -> str:
     """Findings grouped by input, then one summary line. The first ``explain`` findings
     (all when ``None``) carry their explanation, indented under them."""
+    return "".join(text_lines(reports, semantics, colour=colour, explain=explain))
+
+
+def text_lines(
+    reports: Sequence[InputReport],
+    semantics: str,
+    *,
+    colour: bool = False,
+    explain: int | None = EXPLAINED,
+) -> Iterator[str]:
+    """:func:`render_text` a line at a time (each ending in a newline), as the findings are
+    read: memory does not grow with their number."""
     left = explain
-    out: list[str] = []
     readable = [report for report in reports if report.error is None]
     if not readable:  # the CLI has already said why on stderr, one line per input
-        return ""
+        return
     # A daemon that will not start is the first thing to know: such inputs come first, their
     # first line says so and the next why (their one finding), before the notes.
     readable.sort(key=lambda report: report.daemon_starts)
@@ -70,25 +83,28 @@ def render_text(
         if not report.daemon_starts:
             failed = _paint("the daemon will not start", _COLOURS[Severity.ERROR], colour)
             outcome = f": {failed} (its recovery fails; nothing replayed)"
-        out.append(f"{_paint(report.path, '1', colour)}{replayed}{outcome}")
-        notes = [f"  note: {note}" for note in report.notes]
-        findings: list[str] = [] if report.findings else ["  no findings"]
+        yield f"{_paint(report.path, '1', colour)}{replayed}{outcome}\n"
+        notes = [f"  note: {note}\n" for note in report.notes]
+        if report.daemon_starts:
+            yield from notes
+        if not report.findings:
+            yield "  no findings\n"
         for finding in report.findings:
-            findings.append(f"  {render_finding(finding, colour=colour)}")
+            yield f"  {render_finding(finding, colour=colour)}\n"
             if finding.explanation and (left is None or left > 0):
                 for sentence in finding.explanation.splitlines():
-                    rows = textwrap.wrap(sentence, 92, subsequent_indent="  ")
-                    findings.extend(f"      {row}" for row in rows)
+                    for row in textwrap.wrap(sentence, 92, subsequent_indent="  "):
+                        yield f"      {row}\n"
                 left = None if left is None else left - 1
-        out += notes + findings if report.daemon_starts else findings + notes
-        out.append("")
-    out.append(summary(reports, semantics))
-    return "\n".join(out) + "\n"
+        if not report.daemon_starts:
+            yield from notes
+        yield "\n"
+    yield summary(reports, semantics) + "\n"
 
 
 def summary(reports: Sequence[InputReport], semantics: str) -> str:
     """``3 errors, 1 warning, 0 info in 2 inputs (semantics d11b83e)``."""
-    counts = Counter(f.severity for r in reports for f in r.findings)
+    counts = sum((severities(r) for r in reports), Counter[Severity]())
     parts = [_plural(counts[s], s.value) for s in Severity]
     unreadable = sum(1 for r in reports if r.error is not None)
     tail = f", {unreadable} unreadable" if unreadable else ""
@@ -111,6 +127,7 @@ class _JsonFinding(msgspec.Struct, omit_defaults=True):
     agent_name: str | None
     message: str
     related: list[str] = []
+    related_count: int = 0
     before: str | None = None
     after: str | None = None
     dropped: int | None = None
@@ -119,10 +136,16 @@ class _JsonFinding(msgspec.Struct, omit_defaults=True):
 
 
 def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
-    """The JSON report: semantics, inputs, findings (sorted by path, line, rule)."""
-    findings = sorted((f for r in reports for f in r.findings), key=Finding.sort_key)
-    counts = Counter(str(f.severity) for f in findings)
-    document = {
+    """The JSON report: semantics, inputs, findings (by path, line, then as the checks met
+    them)."""
+    return b"".join(json_chunks(reports, semantics))
+
+
+def json_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[bytes]:
+    """:func:`to_json` a finding at a time, as the findings are read: memory does not grow
+    with their number."""
+    counts = sum((severities(r) for r in reports), Counter[Severity]())
+    head = {
         "semantics": semantics,
         "inputs": [
             {
@@ -136,19 +159,21 @@ def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
             }
             for r in reports
         ],
-        "findings": [
-            _JsonFinding(
-                rule=f.rule, severity=str(f.severity), path=f.path, line=f.line,
-                agent_id=f.agent_id, agent_name=f.agent_name, message=f.message,
-                related=list(f.related), before=f.before, after=f.after, dropped=f.dropped,
-                evidence=[_JsonEvidence(e.path, e.line, e.agent_id, e.what) for e in f.evidence],
-                explanation=f.explanation,
-            )
-            for f in findings
-        ],
-        "summary": {str(s): counts[str(s)] for s in Severity},
-    }  # fmt: skip
-    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+        "findings": [],
+        "summary": {str(s): counts[s] for s in Severity},
+    }
+    findings = merge(*(r.findings for r in reports), key=Finding.sort_key)
+    return streamed(head, "findings", map(_json_finding, findings))
+
+
+def _json_finding(f: Finding) -> _JsonFinding:
+    return _JsonFinding(
+        rule=f.rule, severity=str(f.severity), path=f.path, line=f.line, agent_id=f.agent_id,
+        agent_name=f.agent_name, message=f.message, related=list(f.related),
+        related_count=f.related_count, before=f.before, after=f.after, dropped=f.dropped,
+        evidence=[_JsonEvidence(e.path, e.line, e.agent_id, e.what) for e in f.evidence],
+        explanation=f.explanation,
+    )  # fmt: skip
 
 
 def render_coverage(result: Mapping[str, Any]) -> str:

@@ -13,10 +13,10 @@ class Finding:
     """One rule violation at one line of one file.
 
     ``line`` is ``None`` for a record only a snapshot holds. ``related`` names the other
-    records involved; ``before`` and ``after`` are the record's spec states around the
-    event; ``dropped`` is set for ``parse-error`` only. ``evidence`` holds the lines that
-    matter and ``explanation`` says in words why the rule holds (see
-    :mod:`lifecheck.checker.replay.history`).
+    records involved (the first 20 of ``related_count``); ``before`` and ``after`` are the
+    record's spec states around the event; ``dropped`` is set for ``parse-error`` only.
+    ``evidence`` holds the lines that matter and ``explanation`` says in words why the rule
+    holds (see :mod:`lifecheck.checker.replay.history`).
     """
 
     rule: RuleId
@@ -26,6 +26,7 @@ class Finding:
     agent_name: str | None
     message: str
     related: tuple[str, ...] = ()
+    related_count: int = 0
     before: str | None = None
     after: str | None = None
     dropped: int | None = None
@@ -37,17 +38,10 @@ class Finding:
         """The rule's severity."""
         return RULES[self.rule].severity
 
-    def sort_key(self) -> tuple[str, int, str, str, str, str]:
-        """Path, line, rule (docs/rules.md §5), then agent and message for a total order."""
-        line = -1 if self.line is None else self.line
-        return (
-            self.path,
-            line,
-            self.rule,
-            self.agent_id or "",
-            self.agent_name or "",
-            self.message,
-        )
+    def sort_key(self) -> tuple[str, int]:
+        """Path, then line (``None`` first): a stable sort of findings in the order the
+        checks met them keeps a line's causes before their consequences (docs/rules.md §5)."""
+        return (self.path, -1 if self.line is None else self.line)
 
 
 def short_id(agent_id: str) -> str:

@@ -2,70 +2,123 @@
 thread, a channel, a name), routing entries a collection removes from a newer record, forks
 that no thread can reach or that take a thread over from another record.
 
-:class:`SharedValues` keeps, for the values these rules compare, which records hold them,
-so each check looks at the few records sharing a value instead of the whole index.
+:class:`SharedValues` keeps, for the values these rules compare, the records holding each
+one, in the order they took it, and keeps them current one record at a time
+(:meth:`SharedValues.resync`), so each check costs O(1) however many records share a value
+(docs/rules.md §4 "Size"): a finding names the first 5 others and counts the
+rest, and relates the first :data:`~lifecheck.checker.rules.reporting.RELATED`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
+from itertools import islice
 from typing import Any
 
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.rules.findings import short_id
-from lifecheck.checker.rules.reporting import Report, who
+from lifecheck.checker.rules.reporting import NAMED, RELATED, Report, more, who
+from lifecheck.spec.catalogue import RuleId
 
-_SHARED_FIELDS = ("name", "task_id", "bound_thread_id", "channel")
+#: What must be unique among the running records of a kind, and how messages say it.
+_UNIQUE_BY_KIND: dict[str, tuple[str, RuleId, str]] = {
+    "Worker": ("task_id", "duplicate-running-worker-task", "for task"),
+    "Fork": ("bound_thread_id", "duplicate-running-fork-thread", "for thread"),
+    "Lead": ("channel", "duplicate-running-lead-channel", "in channel"),
+}
+
+Ids = dict[str, None]  # an ordered set: the records in the order they joined
+_Place = tuple[int | None, tuple[str, str] | None, str | None, Hashable, bool]
 
 
 class SharedValues:
-    """Records by shared value and by pid, and the rules that compare them."""
+    """The records holding each pid, unique value and name, and the rules comparing them.
 
-    __slots__ = ("_index", "_pids", "_report", "_sharing")
+    Per record it remembers where it is listed (:data:`_Place`): the pid it holds (while
+    not collected and running or in limbo), and while it runs: its kind's unique value, its
+    name and the group of same-name records the kind's rule already covers, and whether it
+    is collected.
+    """
+
+    __slots__ = (
+        "_at", "_by_unique", "_index", "_live", "_named", "_named_total", "_pids", "_report"
+    )  # fmt: skip
 
     def __init__(self, index: AgentIndex, report: Report) -> None:
         self._index, self._report = index, report
-        self._sharing: dict[tuple[str, str | None], set[str]] = {}  # (field, value) -> ids
-        self._pids: dict[int, set[str]] = {}
+        self._at: dict[str, _Place] = {}
+        self._pids: dict[int, Ids] = {}
+        self._by_unique: dict[tuple[str, str], Ids] = {}  # (field, value) of running records
+        self._named: dict[str, dict[Hashable, Ids]] = {}  # running by name, then by group
+        self._named_total: dict[str, int] = {}  # how many ``_named[name]`` holds
+        self._live: dict[str, Ids] = {}  # running records not collected, by name
         for record in index.by_id.values():
-            self.share(record, add=True)
-            self.track_pid(record.id, None, record.pid)
+            self.resync(record)
 
     # --- bookkeeping ------------------------------------------------------------------
 
-    def share(
-        self, record: AgentRecord, *, add: bool, fields: tuple[str, ...] = _SHARED_FIELDS
-    ) -> None:
-        """Index (or unindex) ``record`` by the fields the duplicate rules compare."""
-        for field in fields:
-            key = (field, getattr(record, field))
-            if add:
-                self._sharing.setdefault(key, set()).add(record.id)
-            elif (ids := self._sharing.get(key)) is not None:
-                ids.discard(record.id)
-                if not ids:
-                    del self._sharing[key]
-
-    def track_pid(self, agent_id: str, old: int | None, new: int | None) -> None:
-        """Keep the pid holders current; a pid nobody holds is forgotten, so memory grows
-        with the agents, not with the restarts in the log."""
-        if old == new:
+    def resync(self, record: AgentRecord) -> None:
+        """List ``record`` where it belongs now; call after every change to it."""
+        running = record.id in self._index.running
+        holds = record.pid is not None and not record.gc and (running or not record.stopped_at)
+        pid = record.pid if holds else None
+        if running:
+            unique = _unique_key(record)
+            place: _Place = (pid, unique, record.name, unique or record.id, not record.gc)
+        else:
+            place = (pid, None, None, None, False)
+        old = self._at.get(record.id)
+        if old == place:
             return
+        agent_id = record.id
         if old is not None:
-            holders = self._pids[old]
-            holders.discard(agent_id)
-            if not holders:
-                del self._pids[old]
-        if new is not None:
-            self._pids.setdefault(new, set()).add(agent_id)
+            self._unlist(agent_id, old)
+        if place == (None, None, None, None, False):
+            self._at.pop(agent_id, None)
+            return
+        self._at[agent_id] = place
+        pid, unique, name, group, live = place
+        if pid is not None:
+            self._pids.setdefault(pid, {})[agent_id] = None
+        if unique is not None:
+            self._by_unique.setdefault(unique, {})[agent_id] = None
+        if name is not None:
+            self._named.setdefault(name, {}).setdefault(group, {})[agent_id] = None
+            self._named_total[name] = self._named_total.get(name, 0) + 1
+            if live:
+                self._live.setdefault(name, {})[agent_id] = None
 
-    def running(self, field: str, value: str | None) -> list[str]:
-        """Ids of running records whose ``field`` is ``value``, sorted."""
-        return sorted(self._sharing.get((field, value), set()) & self._index.running)
+    def _unlist(self, agent_id: str, place: _Place) -> None:
+        pid, unique, name, group, live = place
+        if pid is not None:
+            _leave(self._pids, pid, agent_id)
+        if unique is not None:
+            _leave(self._by_unique, unique, agent_id)
+        if name is not None:
+            groups = self._named[name]
+            _leave(groups, group, agent_id)
+            if groups:
+                self._named_total[name] -= 1
+            else:
+                del self._named[name], self._named_total[name]
+            if live:
+                _leave(self._live, name, agent_id)
+
+    def live_named(self, name: str) -> tuple[list[str], int]:
+        """The first :data:`RELATED` running, not collected records called ``name``, and
+        how many there are."""
+        ids = self._live.get(name, {})
+        return list(islice(ids, RELATED)), len(ids)
+
+    def running_named(self, name: str) -> list[str]:
+        """The first :data:`RELATED` running records called ``name``."""
+        groups = self._named.get(name, {})
+        return list(islice((i for ids in groups.values() for i in ids), RELATED))
 
     def size(self) -> tuple[int, int]:
-        """How many (field, value) keys and pids are indexed (memory stays with the agents)."""
-        return len(self._sharing), len(self._pids)
+        """How many records are listed and pids held (memory stays with the agents)."""
+        return len(self._at), len(self._pids)
 
     # --- rules ------------------------------------------------------------------------
 
@@ -91,7 +144,8 @@ class SharedValues:
                          "loses it", related=(owner,))  # fmt: skip
 
     def check_new_pid(self, line: int, record: AgentRecord, event: Any) -> None:
-        """``pid-zero`` and ``pid-reuse`` for a start or resume with ``event.pid``."""
+        """``pid-zero`` and ``pid-reuse`` for a start or resume with ``event.pid``: one
+        finding, naming the records that still hold the pid."""
         pid: int = event.pid
         kind = type(event).__name__
         if pid == 0:
@@ -100,73 +154,58 @@ class SharedValues:
                          "reconciles this agent")  # fmt: skip
             return
         holders = self._pids.get(pid)
-        if not holders or (len(holders) == 1 and record.id in holders):
+        if not holders:
             return
-        index = self._index
-        for other in sorted(holders - {record.id}):
-            holder = index.by_id[other]
-            if holder.gc:
-                continue
-            if other in index.running:
-                status = "running"
-            elif not holder.stopped_at:
-                status = "in limbo"
-            else:
-                continue
-            self._report("pid-reuse", line, record.id, record.name,
-                         f"{kind} with pid {pid}, which {who(index, other)} still holds ({status})",
-                         related=(other,))  # fmt: skip
+        count = len(holders) - (record.id in holders)
+        if not count:
+            return
+        others = _others(holders, record.id)
+        index, running = self._index, self._index.running
+        named = [
+            f"{who(index, i)} ({'running' if i in running else 'in limbo'})"
+            for i in others[:NAMED]
+        ]  # fmt: skip
+        held = (
+            f"which {named[0]} still holds" if count == 1
+            else f"which {count} other records still hold: {more(named, count)}"
+        )  # fmt: skip
+        self._report("pid-reuse", line, record.id, record.name, f"{kind} with pid {pid}, {held}",
+                     related=tuple(others), related_count=count)  # fmt: skip
 
     def check_duplicates(self, line: int, record: AgentRecord, before: str) -> None:
-        """The ``duplicate-running-*`` rules, after a start or resume of ``record``."""
-        others, report, index = self._others_running, self._report, self._index
-        reported: set[str] = set()
-        # One finding per other Worker on the task, but one per event for a Fork's thread and
-        # a Lead's channel: docs/rules.md says "one finding per other record" for the first
-        # only.
-        if record.kind == "Worker" and record.task_id is not None:
-            for other in others(record, "task_id", record.task_id, "Worker"):
-                reported.add(other)
-                report("duplicate-running-worker-task", line, record.id, record.name,
-                       f"a second Worker is running for task {record.task_id}: "
-                       f"{who(index, other)} is running too", related=(other,),
-                       before=before)  # fmt: skip
-        if record.kind == "Fork" and record.bound_thread_id is not None:
-            forks = others(record, "bound_thread_id", record.bound_thread_id, "Fork")
-            if forks:
-                reported.update(forks)
-                report("duplicate-running-fork-thread", line, record.id, record.name,
-                       f"a second Fork is running for thread {record.bound_thread_id}: "
-                       f"{_some(index, forks)} {'is' if len(forks) == 1 else 'are'} running "
-                       "too", related=tuple(forks), before=before)  # fmt: skip
-        if record.kind == "Lead" and record.channel is not None:
-            leads = others(record, "channel", record.channel, "Lead")
-            if leads:
-                reported.update(leads)
-                report("duplicate-running-lead-channel", line, record.id, record.name,
-                       f"a second Lead is running in channel {record.channel}: "
-                       f"{', '.join(who(index, i) for i in leads)} is running too",
-                       related=tuple(leads), before=before)  # fmt: skip
-        same_name = [i for i in others(record, "name", record.name) if i not in reported]
-        if same_name:
-            report("duplicate-running-name", line, record.id, record.name,
-                   f"{len(same_name)} other running record{'s' if len(same_name) > 1 else ''} "
-                   f"named {record.name}: {', '.join(map(short_id, same_name))}",
-                   related=tuple(same_name), before=before)  # fmt: skip
-
-    def _others_running(
-        self, record: AgentRecord, field: str, value: str | None, kind: str | None = None
-    ) -> list[str]:
-        """Ids of the other running records (of ``kind``) whose ``field`` is ``value``."""
-        sharing = self._sharing.get((field, value))
-        if sharing is None or len(sharing) < 2:
-            return []  # the usual case, made cheap: nobody else has this value
-        others = sharing & self._index.running
-        others.discard(record.id)
-        if not others:
-            return []
-        by_id = self._index.by_id
-        return sorted(i for i in others if kind is None or by_id[i].kind == kind)
+        """The ``duplicate-running-*`` rules, after a start or resume of ``record``: one
+        finding per rule, the name rule leaving out the records its kind's rule named."""
+        index, agent_id = self._index, record.id
+        place = self._at.get(agent_id)
+        if place is None or place[2] is None:
+            return  # not running after all (e.g. a start of a record re-created as running)
+        _, unique, name, group, _ = place
+        if unique is not None:
+            ids = self._by_unique[unique]
+            count = len(ids) - 1
+            if count:
+                _, rule, where = _UNIQUE_BY_KIND[record.kind]
+                others = _others(ids, agent_id)
+                named = [who(index, i) for i in others[:NAMED]]
+                kind, value = record.kind, unique[1]
+                message = (
+                    f"a second {kind} is running {where} {value}: {named[0]} is running too"
+                    if count == 1
+                    else f"{count} other {kind}s are running {where} {value}: {more(named, count)}"
+                )
+                self._report(rule, line, agent_id, record.name, message, related=tuple(others),
+                             related_count=count, before=before)  # fmt: skip
+        assert name is not None
+        groups = self._named[name]
+        count = self._named_total[name] - len(groups[group])
+        if not count:
+            return
+        others = list(islice((i for g, ids in groups.items() if g != group for i in ids), RELATED))
+        shown = more([short_id(i) for i in others[:NAMED]], count)
+        self._report("duplicate-running-name", line, agent_id, name,
+                     f"{count} other running record{'s' if count > 1 else ''} named {name}: "
+                     f"{shown}", related=tuple(others), related_count=count,
+                     before=before)  # fmt: skip
 
     def check_index_clobber(self, line: int, record: AgentRecord) -> None:
         """``gc-index-clobber``, before ``record`` is collected."""
@@ -194,29 +233,43 @@ class SharedValues:
         # The projection sets the channel of every record listed under the old name, even
         # when the name does not change (a record re-created elsewhere may still be listed).
         listed = list(index.by_channel.get(event.old_name, ()))
-        moved = listed if event.old_name != event.new_name else []
-        resident = [
-            i for i in self.running("channel", event.new_name)
-            if i not in moved and index.by_id[i].kind == "Lead"
-        ]  # fmt: skip
-        for agent_id in dict.fromkeys(moved):  # a list may name a record twice
+        if event.old_name == event.new_name:
+            return listed
+        there = self._by_unique.get(("channel", event.new_name), {})
+        count = len(there) - sum(1 for i in listed if i in there)
+        if not count:
+            return listed
+        moving = set(listed)
+        residents = list(islice((i for i in there if i not in moving), RELATED))
+        named = more([who(index, i) for i in residents[:NAMED]], count)
+        verb = "is" if count == 1 else "are"
+        for agent_id in listed:
             record = index.by_id.get(agent_id)
             if record is None or record.kind != "Lead" or agent_id not in index.running:
                 continue
-            if resident:
-                self._report("duplicate-running-lead-channel", line, agent_id, record.name,
-                              f"ChannelRenamed moves this running Lead into {event.new_name}, "
-                              f"where {', '.join(who(index, i) for i in resident)} is already "
-                              "running", related=tuple(resident))  # fmt: skip
+            self._report("duplicate-running-lead-channel", line, agent_id, record.name,
+                         f"ChannelRenamed moves this running Lead into {event.new_name}, "
+                         f"where {named} {verb} already running",
+                         related=tuple(residents), related_count=count)  # fmt: skip
         return listed
 
 
-#: Other records a message names before it only counts the rest (the revised contract, §4
-#: "Size").
-_NAMED = 5
+def _unique_key(record: AgentRecord) -> tuple[str, str] | None:
+    """(field, value) that no other running record of ``record``'s kind may share."""
+    unique = _UNIQUE_BY_KIND.get(record.kind)
+    if unique is None:
+        return None
+    value = getattr(record, unique[0])
+    return None if value is None else (unique[0], value)
 
 
-def _some(index: AgentIndex, ids: list[str]) -> str:
-    """``name (short id)`` of the first :data:`_NAMED` records, then how many more."""
-    named = ", ".join(who(index, i) for i in ids[:_NAMED])
-    return named if len(ids) <= _NAMED else f"{named} and {len(ids) - _NAMED} more"
+def _leave(lists: dict[Any, Ids], key: Hashable, agent_id: str) -> None:
+    ids = lists[key]
+    del ids[agent_id]
+    if not ids:
+        del lists[key]
+
+
+def _others(ids: Iterable[str], agent_id: str) -> list[str]:
+    """The first :data:`RELATED` of ``ids`` other than ``agent_id``."""
+    return list(islice((i for i in ids if i != agent_id), RELATED))

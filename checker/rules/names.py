@@ -12,7 +12,7 @@ from collections import Counter
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.rules.findings import short_id
-from lifecheck.checker.rules.reporting import Report
+from lifecheck.checker.rules.reporting import Report, more
 
 
 class SessionRules:
@@ -28,24 +28,26 @@ class SessionRules:
 
     def check_not_found(
         self, line: int, event: ev.AgentSessionNotFound, target: AgentRecord | None,
-        running: list[str],
+        running: tuple[list[str], int],
     ) -> None:  # fmt: skip
         """The rules of one ``AgentSessionNotFound``, before it is applied to ``target``
-        (``by_name[name]``); ``running`` are the running records with the name."""
+        (``by_name[name]``); ``running`` holds the first running, not collected records with
+        the name and how many there are."""
         name, index, report = event.name, self._index, self._report
-        running = [i for i in running if not index.by_id[i].gc]
+        first, count = running
         if name not in index.by_name:  # (an entry naming no record is a snapshot's doing)
             report("unknown-name", line, None, name,
                    f"AgentSessionNotFound for {name}, which names no record; "
                    "the daemon ignores it")  # fmt: skip
         cleared = "no session" if target is None else f"the session of {short_id(target.id)}"
-        if len(running) > 1:
+        if count > 1:
+            shown = more([short_id(i) for i in first], count)
             report("session-not-found-ambiguous", line, None, name,
-                   f"AgentSessionNotFound for {name} while {len(running)} records with that "
-                   f"name are running ({', '.join(map(short_id, running))}); the daemon "
-                   f"clears {cleared}", related=tuple(running))  # fmt: skip
-        elif len(running) == 1:
-            failed = index.by_id[running[0]]
+                   f"AgentSessionNotFound for {name} while {count} records with that name are "
+                   f"running ({shown}); the daemon clears {cleared}", related=tuple(first),
+                   related_count=count)  # fmt: skip
+        elif count == 1:
+            failed = index.by_id[first[0]]
             if target is None or failed.id != target.id:
                 report("session-not-found-misattributed", line, failed.id, name,
                        f"the failed session is that of {short_id(failed.id)}, the only "

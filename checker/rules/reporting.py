@@ -22,6 +22,7 @@ class Report(Protocol):
         *,
         path: str | None = None,
         related: tuple[str, ...] = (),
+        related_count: int | None = None,
         before: str | None = None,
         after: str | None = None,
         dropped: int | None = None,
@@ -33,3 +34,16 @@ def who(index: AgentIndex, agent_id: str) -> str:
     record = index.by_id.get(agent_id)
     name = record.name if record is not None else "?"
     return f"{name} ({short_id(agent_id)})"
+
+
+#: Other records a message names before it only counts the rest (docs/rules.md §4 "Size").
+NAMED = 5
+#: Other records a finding relates (``related``; ``related_count`` has the full number).
+RELATED = 20
+
+
+def more(named: list[str], count: int) -> str:
+    """``a, b, c, d, e and 3 more``: the first :data:`NAMED` of ``count`` records, then how
+    many others."""
+    shown = ", ".join(named[:NAMED])
+    return shown if count <= NAMED else f"{shown} and {count - NAMED} more"

@@ -35,7 +35,10 @@ def snapshot_bytes(index: AgentIndex, now: str = EPOCH) -> bytes:
             "by_id": {agent_id: _agent(r, now) for agent_id, r in index.by_id.items()},
             "by_name": index.by_name,
             "by_task": index.by_task,
-            "by_channel": index.by_channel,
+            "by_channel": {
+                channel: [i for i, times in ids.items() for _ in range(times)]
+                for channel, ids in index.by_channel.items()
+            },
             "by_thread": index.by_thread,
             "running": sorted(index.running),
         },
