@@ -140,7 +140,7 @@ def check(
         explained = EXPLAINED if explain is None else (None if explain else 0)
         lines = text_lines(reports, semantics, colour=colour, explain=explained)
         chunks = (line.encode() for line in lines)
-    with open_output(target) as out:
+    with tuned_for_reading(), open_output(target) as out:  # spooled findings are read back
         for chunk in chunks:
             out.write(chunk)
     sys.exit(code)

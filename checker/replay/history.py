@@ -7,7 +7,6 @@ for its record and the other records involved, then the line that broke the rule
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +18,9 @@ END_RULES = frozenset(rules_of(Family.END))
 
 #: Rules about a session known to be dead: the line that said so matters.
 SESSION_RULES = frozenset({"zombie-running", "stale-session-resumed"})
+
+#: Related records an explanation lets, as many as a message names (docs/rules.md §4).
+NAMED = 5
 
 #: State changes kept per record: enough to show what set a stale value.
 KEPT_MOVES = 2
@@ -44,8 +46,9 @@ class History(Observer):
     def __init__(self, log: str, snapshot: str) -> None:
         self._log, self._snapshot = log, snapshot
         self._origin: dict[str, Evidence] = {}
-        # (line, event, state) per move: cheap to keep, turned into Evidence when asked for.
-        self._moves: dict[str, deque[tuple[int, str, str]]] = {}
+        # The last (line, event, state) moves, as a tuple (a deque per record costs 600
+        # bytes): cheap to keep, turned into Evidence when asked for.
+        self._moves: dict[str, tuple[tuple[int, str, str], ...]] = {}
 
     def loaded(self, agent_id: str, state: str) -> None:
         """The record comes from the snapshot, in ``state``."""
@@ -53,21 +56,19 @@ class History(Observer):
             self._snapshot, None, agent_id, f"in the snapshot, {_IN.get(state, state)}"
         )
         self._origin[agent_id] = origin
-        self._moves[agent_id] = deque(maxlen=KEPT_MOVES)
+        self._moves[agent_id] = ()
 
     def created(self, agent_id: str, line: int) -> None:
         """``AgentCreated`` at ``line`` (re)starts the record's history."""
         self._origin[agent_id] = Evidence(self._log, line, agent_id, "created")
-        self._moves[agent_id] = deque(maxlen=KEPT_MOVES)
+        self._moves[agent_id] = ()
 
     def moved(self, line: int, agent_id: str, event: str, before: str | None, after: str) -> None:
         """``event`` at ``line`` moved the record into ``after`` (a creation starts anew)."""
         if event == "AgentCreated":
             return
-        moves = self._moves.get(agent_id)
-        if moves is None:
-            moves = self._moves[agent_id] = deque(maxlen=KEPT_MOVES)
-        moves.append((line, event, after))
+        kept = self._moves.get(agent_id, ())[1 - KEPT_MOVES :]
+        self._moves[agent_id] = (*kept, (line, event, after))
 
     def before(self, agent_id: str, line: int | None) -> list[Evidence]:
         """What matters about the record before ``line`` (everything when ``None``)."""
@@ -100,7 +101,8 @@ def explain_finding(
     end = rule in END_RULES
     evidence: list[Evidence] = []
     lets = []
-    records = dict.fromkeys(([agent_id] if agent_id else []) + list(related))
+    # The record and the others its message names: one Let for each, R to W.
+    records = dict.fromkeys(([agent_id] if agent_id else []) + list(related[:NAMED]))
     # Records with no past (one created by the finding's own line) get no Let, nor a letter.
     known = [(r, past) for r in records if (past := history.before(r, None if end else line))]
     for letter, (record, past) in zip("RSTUVW", known, strict=False):

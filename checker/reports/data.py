@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from lifecheck.checker.replay.timeline import Timeline
-from lifecheck.checker.rules.findings import Finding
+from lifecheck.checker.reports.spool import Findings
 from lifecheck.spec.catalogue import Severity
 from lifecheck.spec.model import Transition
 
@@ -24,7 +24,7 @@ class InputReport:
     path: str
     events: int = 0
     agents: int = 0
-    findings: Sequence[Finding] = ()
+    findings: Findings = field(default_factory=Findings)
     log: str | None = None
     snapshot: str | None = None
     notes: tuple[str, ...] = field(default=())
@@ -37,11 +37,9 @@ class InputReport:
     def daemon_starts(self) -> bool:
         """Whether the daemon would start on this input: not if its recovery fails
         (``recovery-fails``, docs/rules.md §1-2)."""
-        return not any(finding.rule == "recovery-fails" for finding in self.findings)
+        return not self.findings.rules["recovery-fails"]
 
 
 def severities(report: InputReport) -> Counter[Severity]:
     """How many findings of each severity ``report`` has (counted as they were found)."""
-    findings = report.findings
-    counts = getattr(findings, "counts", None)
-    return Counter(counts) if counts is not None else Counter(f.severity for f in findings)
+    return Counter(report.findings.counts)
