@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from lifecheck.checker.check import check_path
-from lifecheck.checker.reports.text import to_json
+from lifecheck.checker.reports.data import InputReport
+from lifecheck.checker.reports.spool import Findings
+from lifecheck.checker.reports.text import render_text, to_json
 from lifecheck.checker.rules.findings import Finding
 from tests.builders import collected, created, line, not_found, replay, started, stopped
 
@@ -124,3 +126,20 @@ def test_a_single_other_record_is_named_as_before(rule: str) -> None:
     (finding,) = [f for f in replay(lines) if f.rule == rule]
     assert finding.related == (a,)
     assert "w0 (i0000000)" in finding.message, finding.message
+
+
+def test_messages_echo_at_most_200_characters_of_a_value_from_the_log() -> None:
+    huge = "n" * 50_000
+    lines = [created("a", huge, task=huge), created("b", huge, task=huge)]
+    lines += [started("a", pid=1), started("b", pid=2), line("AgentStopped", id=huge, reason="x")]
+    lines += [not_found(huge)] * 3
+    findings = replay(lines)
+    assert {"duplicate-running-worker-task", "unknown-agent", "resume-loop"} <= {
+        f.rule for f in findings
+    }
+    for finding in findings:
+        assert len(finding.message) < 1000, finding.rule
+    (loop,) = [f for f in findings if f.rule == "resume-loop"]
+    assert "n… (49800 more characters)" in loop.message
+    text = render_text([InputReport("log.jsonl", findings=Findings(findings))], "d11b83e")
+    assert max(map(len, text.splitlines())) < 1000

@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.checker.rules.reporting import echo
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
@@ -67,5 +68,5 @@ def _input_error(suite: ET.Element, report: InputReport) -> dict[str, int]:
 
 def _line(finding: Finding) -> str:
     where = f"{finding.path}:{finding.line}" if finding.line is not None else finding.path
-    who = f" {finding.agent_name}" if finding.agent_name else ""
+    who = f" {echo(finding.agent_name)}" if finding.agent_name else ""
     return f"{where}:{who} {finding.message}"

@@ -14,6 +14,7 @@ import msgspec
 from lifecheck.checker.reports.data import InputReport, severities
 from lifecheck.checker.reports.jsonstream import streamed
 from lifecheck.checker.rules.findings import Finding, short_id
+from lifecheck.checker.rules.reporting import echo
 from lifecheck.spec.catalogue import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -29,9 +30,9 @@ def _plural(count: int, word: str) -> str:
 
 def _agent(finding: Finding) -> str:
     if finding.agent_id is None:
-        return finding.agent_name or ""
+        return echo(finding.agent_name or "")
     short = short_id(finding.agent_id)
-    return f"{finding.agent_name} ({short})" if finding.agent_name else short
+    return f"{echo(finding.agent_name)} ({short})" if finding.agent_name else short
 
 
 def render_finding(finding: Finding, *, colour: bool = False) -> str:

@@ -12,7 +12,7 @@ from collections import Counter
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 from lifecheck.checker.rules.findings import short_id
-from lifecheck.checker.rules.reporting import Report, more
+from lifecheck.checker.rules.reporting import Report, echo, more
 
 
 class SessionRules:
@@ -34,16 +34,17 @@ class SessionRules:
         (``by_name[name]``); ``running`` holds the first running, not collected records with
         the name and how many there are."""
         name, index, report = event.name, self._index, self._report
+        said = echo(name)
         first, count = running
         if name not in index.by_name:  # (an entry naming no record is a snapshot's doing)
             report("unknown-name", line, None, name,
-                   f"AgentSessionNotFound for {name}, which names no record; "
+                   f"AgentSessionNotFound for {said}, which names no record; "
                    "the daemon ignores it")  # fmt: skip
         cleared = "no session" if target is None else f"the session of {short_id(target.id)}"
         if count > 1:
             shown = more([short_id(i) for i in first], count)
             report("session-not-found-ambiguous", line, None, name,
-                   f"AgentSessionNotFound for {name} while {count} records with that name are "
+                   f"AgentSessionNotFound for {said} while {count} records with that name are "
                    f"running ({shown}); the daemon clears {cleared}", related=tuple(first),
                    related_count=count)  # fmt: skip
         elif count == 1:
@@ -51,14 +52,14 @@ class SessionRules:
             if target is None or failed.id != target.id:
                 report("session-not-found-misattributed", line, failed.id, name,
                        f"the failed session is that of {short_id(failed.id)}, the only "
-                       f"running {name}, but the daemon clears {cleared}",
+                       f"running {said}, but the daemon clears {cleared}",
                        related=() if target is None else (target.id,))  # fmt: skip
             if failed.session_id is not None:
                 self.failed.setdefault(failed.session_id, line)
         self._not_found[name] += 1
         if self._not_found[name] == 3:
             report("resume-loop", line, None, name,
-                   f"the 3rd AgentSessionNotFound for {name}: resume keeps failing")  # fmt: skip
+                   f"the 3rd AgentSessionNotFound for {said}: resume keeps failing")  # fmt: skip
 
     def check_resumed(self, line: int, record: AgentRecord, before: str) -> None:
         """``stale-session-resumed``, before ``record`` is resumed."""

@@ -29,11 +29,24 @@ class Report(Protocol):
     ) -> None: ...
 
 
+#: Characters of a value from the log a message repeats: a name or id is never this long,
+#: but a hostile or broken log may hold megabytes in one.
+ECHOED = 200
+
+
+def echo(value: str) -> str:
+    """``value`` as a message repeats it: at most :data:`ECHOED` characters, then how many
+    more there are."""
+    if len(value) <= ECHOED:
+        return value
+    return f"{value[:ECHOED]}… ({len(value) - ECHOED} more characters)"
+
+
 def who(index: AgentIndex, agent_id: str) -> str:
     """``name (short id)`` of a record, as messages name it."""
     record = index.by_id.get(agent_id)
     name = record.name if record is not None else "?"
-    return f"{name} ({short_id(agent_id)})"
+    return f"{echo(name)} ({short_id(agent_id)})"
 
 
 #: Other records a message names before it only counts the rest (docs/rules.md §4 "Size").
