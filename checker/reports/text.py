@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from lifecheck.checker.reports.data import InputReport
+from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.rules.findings import Finding, short_id
 from lifecheck.spec.catalogue import Severity
 
@@ -32,13 +33,19 @@ def _agent(finding: Finding) -> str:
     return f"{finding.agent_name} ({short})" if finding.agent_name else short
 
 
+def where(finding: Finding) -> str:
+    """``path:line`` (the path alone for a finding about a whole file), printable."""
+    path = printable(finding.path)
+    return path if finding.line is None else f"{path}:{finding.line}"
+
+
 def render_finding(finding: Finding, *, colour: bool = False) -> str:
     """``path:line: severity rule: agent: message`` on one line."""
-    where = finding.path if finding.line is None else f"{finding.path}:{finding.line}"
     severity = finding.severity
     head = _paint(f"{severity} {finding.rule}", _COLOURS[severity], colour)
-    agent = _agent(finding)
-    return f"{where}: {head}: " + (f"{agent}: " if agent else "") + finding.message
+    agent = printable(_agent(finding))
+    message = printable(finding.message)
+    return f"{where(finding)}: {head}: " + (f"{agent}: " if agent else "") + message
 
 
 #: How many findings the text report explains unless told otherwise: a handful.
@@ -64,20 +71,20 @@ def render_text(
     readable.sort(key=lambda report: report.daemon_starts)
     for report in readable:
         stats = f"{_plural(report.events, 'event')}, {_plural(report.agents, 'agent')}"
-        files = [os.path.basename(p) for p in (report.snapshot, report.log) if p]
+        files = [printable(os.path.basename(p)) for p in (report.snapshot, report.log) if p]
         replayed = f": {' + '.join(files)}" if report.log != report.path else ""
         outcome = f" ({stats})"
         if not report.daemon_starts:
             failed = _paint("the daemon will not start", _COLOURS[Severity.ERROR], colour)
             outcome = f": {failed} (its recovery fails; nothing replayed)"
-        out.append(f"{_paint(report.path, '1', colour)}{replayed}{outcome}")
-        notes = [f"  note: {note}" for note in report.notes]
+        out.append(f"{_paint(printable(report.path), '1', colour)}{replayed}{outcome}")
+        notes = [f"  note: {printable(note)}" for note in report.notes]
         findings: list[str] = [] if report.findings else ["  no findings"]
         for finding in report.findings:
             findings.append(f"  {render_finding(finding, colour=colour)}")
             if finding.explanation and (left is None or left > 0):
                 for sentence in finding.explanation.splitlines():
-                    rows = textwrap.wrap(sentence, 92, subsequent_indent="  ")
+                    rows = textwrap.wrap(printable(sentence), 92, subsequent_indent="  ")
                     findings.extend(f"      {row}" for row in rows)
                 left = None if left is None else left - 1
         out += notes + findings if report.daemon_starts else findings + notes
@@ -126,22 +133,23 @@ def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
         "semantics": semantics,
         "inputs": [
             {
-                "path": r.path,
+                "path": printable(r.path),
                 "events": r.events,
                 "agents": r.agents,
-                "log": r.log,
-                "snapshot": r.snapshot,
-                "notes": list(r.notes),
-                "error": r.error,
+                "log": _printable(r.log),
+                "snapshot": _printable(r.snapshot),
+                "notes": [printable(note) for note in r.notes],
+                "error": _printable(r.error),
             }
             for r in reports
         ],
         "findings": [
             _JsonFinding(
-                rule=f.rule, severity=str(f.severity), path=f.path, line=f.line,
-                agent_id=f.agent_id, agent_name=f.agent_name, message=f.message,
+                rule=f.rule, severity=str(f.severity), path=printable(f.path), line=f.line,
+                agent_id=f.agent_id, agent_name=f.agent_name, message=printable(f.message),
                 related=list(f.related), before=f.before, after=f.after, dropped=f.dropped,
-                evidence=[_JsonEvidence(e.path, e.line, e.agent_id, e.what) for e in f.evidence],
+                evidence=[_JsonEvidence(printable(e.path), e.line, e.agent_id, e.what)
+                          for e in f.evidence],
                 explanation=f.explanation,
             )
             for f in findings
@@ -149,6 +157,10 @@ def to_json(reports: Sequence[InputReport], semantics: str) -> bytes:
         "summary": {str(s): counts[str(s)] for s in Severity},
     }  # fmt: skip
     return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
+def _printable(text: str | None) -> str | None:
+    return None if text is None else printable(text)
 
 
 def render_coverage(result: Mapping[str, Any]) -> str:
