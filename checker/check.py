@@ -257,9 +257,9 @@ def resolve_agent(index: AgentIndex, agent: str, where: str) -> str:
 
 
 def _plain_pool(workers: int) -> Executor:
-    from concurrent.futures import ProcessPoolExecutor
+    from lifecheck.checker.pools import worker_pool  # only for a big log
 
-    return ProcessPoolExecutor(workers)
+    return worker_pool(workers)
 
 
 __all__ = [

@@ -468,7 +468,10 @@ class TestUsage:
         assert 0 == result.code
         assert "Examples:" in result.stdout
         assert "Exit codes: 0 no error or warning; 1 findings" in result.stdout
-        assert "2 an input cannot be read; 3 internal error." in result.stdout
+        assert "2 an input cannot be read, or the output cannot be written or is an input; 3" in (
+            result.stdout
+        )
+        assert "130 interrupted." in result.stdout
 
     def test_unknown_semantics_is_a_usage_error(self) -> None:
         """An unknown --semantics value is a click usage error with exit code 2."""

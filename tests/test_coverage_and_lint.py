@@ -73,6 +73,29 @@ class TestCoverageCommand:
         result = run_cli("coverage", str(tmp_path / "missing.jsonl"))
         assert (2, 1) == (result.returncode, len(result.stderr.splitlines()))
 
+    def test_replay_stopped_at_a_malformed_line(self, tmp_path: Path) -> None:
+        """Nothing after a malformed line is covered: one line says so, and exit 1."""
+        lines = (EXAMPLES / "pr-2330-crash-loop.jsonl").read_bytes().splitlines()
+        log = tmp_path / "log.jsonl"
+        log.write_bytes(b"\n".join([*lines[:10], b'{"Nope":{}}', *lines[10:]]) + b"\n")
+        result = run_cli("coverage", str(log), "--format", "json")
+        assert 1 == result.returncode
+        assert [
+            f'lifecheck: {log}:11: replay stopped at line 11: unknown event variant "Nope"; '
+            "nothing after it is covered"
+        ] == result.stderr.splitlines()
+        assert json.loads(result.stdout)["transitions"]
+
+    def test_daemon_that_will_not_start(self, tmp_path: Path) -> None:
+        """A log that is not UTF-8: the daemon replays none of it, and coverage says so."""
+        log = tmp_path / "log.jsonl"
+        log.write_bytes((EXAMPLES / "clean-day.jsonl").read_bytes() + b"\xff\n")
+        result = run_cli("coverage", str(log))
+        assert 1 == result.returncode
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"lifecheck: {log}:")
+        assert line.endswith("; nothing of it is covered")
+
 
 BROKEN = """
 from lifecheck.spec import LIFECYCLE, Spec

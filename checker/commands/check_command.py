@@ -17,11 +17,14 @@ from lifecheck.checker.commands.common import (
     EXIT_UNREADABLE,
     open_output,
     output_file_option,
+    refuse_inputs,
+    say,
     semantics_option,
 )
 from lifecheck.checker.commands.progress import Progress, stderr_bar
 from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
 from lifecheck.checker.reports.data import severities
+from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.text import EXPLAINED, json_chunks, text_lines
 from lifecheck.spec.catalogue import Severity
 
@@ -37,7 +40,8 @@ Examples:
 
 \b
 Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings);
-2 an input cannot be read; 3 internal error.
+2 an input cannot be read, or the output cannot be written or is an input; 3 internal
+error; 130 interrupted.
 """
 
 
@@ -110,12 +114,13 @@ def check(
     # A bar only for people watching a terminal, never in JSON or CI output.
     progress = output == "text" and sys.stderr.isatty() and not os.environ.get("CI")
     inputs = list(paths or _default_inputs())
+    refuse_inputs([target], inputs)
     reports = check_paths(
         inputs, semantics, jobs, exact=exact, progress=progress, timelines=output == "html"
     )
     for report in reports:
         if report.error is not None:
-            click.echo(f"lifecheck: {report.error}", err=True)
+            say(report.error)
     code = _exit_code(reports, Severity(fail_on))
     chunks: Iterable[bytes]
     if output == "json":
@@ -143,6 +148,8 @@ def check(
     with tuned_for_reading(), open_output(target) as out:  # spooled findings are read back
         for chunk in chunks:
             out.write(chunk)
+            if out.pipe_closed:  # e.g. `| head`: the rest would go nowhere
+                break
     sys.exit(code)
 
 
@@ -161,14 +168,14 @@ def check_paths(
         if jobs == 1 or len(paths) == 1:
             meter = _progress_meter if progress else None
             return [check_one(path, jobs=jobs, pool=niced_pool, progress=meter) for path in paths]
-        from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports, only for --jobs
+        from lifecheck.checker.pools import worker_pool  # 20 ms of imports, only for --jobs
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        with worker_pool(min(jobs, len(paths))) as pool:
             return list(pool.map(check_one, paths))
 
 
 def _progress_meter(label: str, size: int) -> Progress:
-    return Progress(size, stderr_bar(label))
+    return Progress(size, stderr_bar(printable(label)))
 
 
 def _default_inputs() -> list[str]:
@@ -176,11 +183,7 @@ def _default_inputs() -> list[str]:
     if stores:
         return stores
     example = str(Path(__file__).parents[1] / "examples" / EXAMPLE)
-    click.echo(
-        f"lifecheck: no Midtown stores under ~/.midtown/projects; checking the bundled "
-        f"example {example}",
-        err=True,
-    )
+    say(f"no Midtown stores under ~/.midtown/projects; checking the bundled example {example}")
     return [example]
 
 

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import BinaryIO
 
 import click
 import msgspec
 
+from lifecheck.checker.commands.outputs import (
+    Output,
+    OutputError,
+    cannot_write,
+    open_output,
+    refuse_inputs,
+    refuse_same,
+)
 from lifecheck.checker.reading.store import InputError, reason
 from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS
+from lifecheck.checker.reports.printable import printable
 from lifecheck.spec import SEMANTICS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 output_file_option = click.option(
     "-o",
@@ -37,36 +44,45 @@ def exit_if_unreadable() -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        click.echo(f"lifecheck: {error}", err=True)
+        say(str(error))
         sys.exit(EXIT_UNREADABLE)
     except OSError as error:
-        click.echo(f"lifecheck: {error.filename}: {reason(error)}", err=True)
+        say(f"{error.filename}: {reason(error)}")
         sys.exit(EXIT_UNREADABLE)
 
 
-@contextmanager
-def open_output(target: str | None) -> Iterator[BinaryIO]:
-    """A binary stream to ``target``, or to standard output."""
-    if target is None:
-        yield sys.stdout.buffer
-        sys.stdout.flush()
-        return
-    with open(target, "wb") as out:
-        yield out
+def say(message: str) -> None:
+    """``lifecheck: MESSAGE`` as one printable line on standard error."""
+    click.echo(f"lifecheck: {printable(message)}", err=True)
 
 
 def write_output(data: bytes, target: str | None) -> None:
-    """Write to ``target``, or to standard output (a closed pipe there is not an error)."""
-    if target is not None:
-        Path(target).write_bytes(data)
-        return
-    try:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    """Write ``data`` to ``target`` (standard output when ``None``); see :func:`open_output`."""
+    with open_output(target) as output:
+        output.write(data)
 
 
 def json_bytes(document: object) -> bytes:
     """Indented JSON with a final newline."""
     return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_UNREADABLE",
+    "Output",
+    "OutputError",
+    "cannot_write",
+    "exit_if_unreadable",
+    "json_bytes",
+    "open_output",
+    "output_file_option",
+    "refuse_inputs",
+    "refuse_same",
+    "say",
+    "semantics_option",
+    "write_output",
+]

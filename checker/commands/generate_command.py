@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from lifecheck.checker.commands.common import (
     json_bytes,
     output_file_option,
+    refuse_same,
     semantics_option,
     write_output,
 )
@@ -37,6 +36,7 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
     """
     from lifecheck.testing import generate as generate_log  # only this command needs it
 
+    refuse_same(expect, target, "the log written with -o")
     log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
     write_output(log.text(), target)
     if expect is not None:
@@ -44,4 +44,4 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, semantics
             "semantics": semantics,
             "findings": [{"line": f.line, "rule": f.rule} for f in log.faults],
         }
-        Path(expect).write_bytes(json_bytes(expected))
+        write_output(json_bytes(expected), expect)

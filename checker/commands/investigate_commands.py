@@ -12,11 +12,15 @@ from lifecheck.checker.check import timeline_of
 from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
     exit_if_unreadable,
+    open_output,
     output_file_option,
+    refuse_inputs,
+    say,
     semantics_option,
     write_output,
 )
 from lifecheck.checker.reading.store import InputError, locate, read_snapshot
+from lifecheck.checker.reports.printable import printable
 from lifecheck.spec.catalogue import RULES
 
 
@@ -65,6 +69,7 @@ def minimize(path: str, rule: str, agent: str | None, semantics: str, target: st
     from lifecheck.checker.minimize import Target
     from lifecheck.checker.minimize import minimize as shrink
 
+    refuse_inputs([target], [path])
     with exit_if_unreadable():
         source = locate(path)
         if source.log is None:
@@ -75,12 +80,13 @@ def minimize(path: str, rule: str, agent: str | None, semantics: str, target: st
     kept = shrink(lines, wanted, semantics, snapshot)
     about = f"{rule}" + (f" for {agent}" if agent else "")
     if kept is None:
-        click.echo(f"lifecheck: {source.log} gives no {about} finding ({semantics})", err=True)
+        say(f"{source.log} gives no {about} finding ({semantics})")
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{len(kept)} of {sum(1 for line in lines if line.strip())} lines of "
-               f"{source.log} still give {about} ({semantics}):", err=True)  # fmt: skip
+               f"{printable(source.log)} still give {about} ({semantics}):", err=True)  # fmt: skip
     width = len(str(kept[-1] + 1)) if kept else 0  # none: the snapshot alone gives it
-    for index in kept:
-        click.echo(f"{index + 1:>{width}}  {lines[index].decode(errors='replace')}")
+    with open_output(None) as shown:  # a closed pipe (`| head -1`) is not a failure
+        for index in kept:
+            shown.write(b"%*d  %s\n" % (width, index + 1, lines[index]))
     if target is not None:
-        Path(target).write_bytes(b"".join(lines[index] + b"\n" for index in kept))
+        write_output(b"".join(lines[index] + b"\n" for index in kept), target)

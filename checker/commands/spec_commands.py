@@ -4,19 +4,23 @@ runs its self-checks."""
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 
-from lifecheck.checker.check import check_path, trace_overlay
+from lifecheck.checker.check import InputReport, check_path, trace_overlay
 from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_UNREADABLE,
+    cannot_write,
     json_bytes,
     output_file_option,
+    refuse_inputs,
+    say,
     semantics_option,
     write_output,
 )
@@ -27,7 +31,8 @@ from lifecheck.checker.reports.diagrams import (
     render_diagram,
     write_all,
 )
-from lifecheck.checker.reports.text import render_coverage, render_facts
+from lifecheck.checker.reports.printable import printable
+from lifecheck.checker.reports.text import render_coverage, render_facts, where
 from lifecheck.spec import LIFECYCLE, InvalidSpec, Spec
 from lifecheck.spec.model import Transition
 from lifecheck.spec.validate import validate
@@ -67,23 +72,31 @@ def diagram(output: str, semantics: str, target: str | None, trace: str | None,
     With --trace, each transition is labelled with how often the log took it, untaken ones
     are dashed, and forbidden states show how often the log entered them.
     """
+    refuse_inputs([target], [trace] if trace is not None else [])
     try:
         if all_dir is not None:
-            for path in write_all(Path(all_dir)):
-                click.echo(path)
+            try:
+                written = write_all(Path(all_dir), write=_write_file)
+            except OSError as error:  # its folder cannot be made
+                raise cannot_write(all_dir, error) from None
+            write_output(b"".join(os.fsencode(path) + b"\n" for path in written), None)
             return
         overlay = None
         if trace is not None:
-            overlay = trace_overlay(trace, semantics, agent)
+            overlay = trace_overlay(trace, semantics, agent, label=printable(trace))
         elif agent is not None:
             raise click.UsageError("--agent needs --trace")
         data = render_diagram(semantics, output, overlay)
     except (InputError, GraphvizMissing) as error:
-        click.echo(f"lifecheck: {error}", err=True)
+        say(str(error))
         sys.exit(EXIT_UNREADABLE)
     if target is None and output == "png" and sys.stdout.isatty():
         raise click.UsageError("PNG is binary: write it to a file with -o")
     write_output(data, target)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    write_output(data, str(path))
 
 
 @click.command()
@@ -96,25 +109,44 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
     """How often the logs took each spec transition, and which forbidden ones they hit.
 
     Counts are exactly the transitions 'lifecheck check' replays. Exit 2 if an input
-    cannot be read, else 0.
+    cannot be read, 1 if the replay of one stopped early (at a malformed line, or nothing
+    replayed because the daemon would not start), else 0.
     """
     reports = [check_path(path, semantics) for path in paths]
     taken: Counter[Transition] = Counter()
+    incomplete = False
     for report in reports:
         if report.error is not None:
-            click.echo(f"lifecheck: {report.error}", err=True)
+            say(report.error)
+        elif (stopped := _stopped_early(report)) is not None:
+            say(stopped)
+            incomplete = True
         taken.update(report.taken)
     from lifecheck.spec.analysis import (
         coverage,  # networkx: kept out of `lifecheck check`'s start-up
     )
 
     result = coverage(LIFECYCLE, semantics, taken)
-    result["inputs"] = [r.path for r in reports]
-    if output == "json":
-        sys.stdout.buffer.write(json_bytes(result))
-    else:
-        sys.stdout.write(render_coverage(result))
-    sys.exit(EXIT_UNREADABLE if any(r.error for r in reports) else EXIT_OK)
+    result["inputs"] = [printable(r.path) for r in reports]
+    document = json_bytes(result) if output == "json" else render_coverage(result).encode()
+    write_output(document, None)
+    if any(r.error for r in reports):
+        sys.exit(EXIT_UNREADABLE)
+    sys.exit(EXIT_FINDINGS if incomplete else EXIT_OK)
+
+
+def _stopped_early(report: InputReport) -> str | None:
+    """Why coverage of ``report`` is incomplete, in one line, if it is."""
+    for finding in report.findings:
+        if finding.rule == "parse-error":
+            why = finding.message.partition("; replay stops here")[0]
+            return (
+                f"{where(finding)}: replay stopped at line {finding.line}: {why}; nothing "
+                "after it is covered"
+            )
+        if finding.rule == "recovery-fails":
+            return f"{where(finding)}: {finding.message}; nothing of it is covered"
+    return None
 
 
 @click.command()
@@ -140,15 +172,12 @@ def lint(spec_ref: str, output: str) -> None:
             click.echo(f"{spec_ref}: {problem}", err=True)
         sys.exit(EXIT_FINDINGS)
     except (ImportError, AttributeError) as error:
-        click.echo(f"lifecheck: cannot load {spec_ref}: {error}", err=True)
+        say(f"cannot load {spec_ref}: {error}")
         sys.exit(EXIT_UNREADABLE)
     if not isinstance(spec, Spec):
-        click.echo(f"lifecheck: {spec_ref} is not a spec.Spec", err=True)
+        say(f"{spec_ref} is not a spec.Spec")
         sys.exit(EXIT_UNREADABLE)
     from lifecheck.spec.analysis import facts  # networkx: kept out of `lifecheck check`'s start-up
 
     found = facts(spec)
-    if output == "json":
-        sys.stdout.buffer.write(json_bytes(found))
-    else:
-        sys.stdout.write(render_facts(found))
+    write_output(json_bytes(found) if output == "json" else render_facts(found).encode(), None)

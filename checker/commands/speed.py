@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 import gc
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,13 +41,10 @@ def tuned_for_reading() -> Iterator[None]:
 def niced_pool(workers: int) -> Executor:
     """Worker processes for a big log: forked (cheap, no threads here; elsewhere they
     re-import lifecheck) and at a lower priority, since they are ahead anyway and the
-    parent's in-order replay is what the whole run waits for."""
-    from concurrent.futures import ProcessPoolExecutor  # only for a big log
-    from multiprocessing import get_context
+    parent's in-order replay is what the whole run waits for. They end with the parent
+    (:mod:`lifecheck.checker.pools`)."""
+    from multiprocessing import get_context  # only for a big log
 
-    context = get_context("fork" if sys.platform == "linux" else "spawn")
-    return ProcessPoolExecutor(workers, context, _lower_priority if hasattr(os, "nice") else None)
+    from lifecheck.checker.pools import worker_pool
 
-
-def _lower_priority() -> None:
-    os.nice(5)
+    return worker_pool(workers, get_context("fork" if sys.platform == "linux" else "spawn"), 5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,14 +52,17 @@ def run_dot(dot: str, output: str) -> bytes:
     return done.stdout
 
 
-def write_all(directory: Path) -> list[Path]:
-    """Write ``lifecycle-<semantics>.{mmd,dot,svg}`` for every daemon version."""
+def write_all(
+    directory: Path, write: Callable[[Path, bytes], object] = Path.write_bytes
+) -> list[Path]:
+    """Write ``lifecycle-<semantics>.{mmd,dot,svg}`` for every daemon version, each with
+    ``write(path, data)``."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for semantics in SEMANTICS:
         for output in ("mermaid", "dot", "svg"):
             path = directory / f"lifecycle-{semantics}{SUFFIXES[output]}"
-            path.write_bytes(render_diagram(semantics, output))
+            write(path, render_diagram(semantics, output))
             written.append(path)
     return written
 

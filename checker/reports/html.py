@@ -13,7 +13,8 @@ from html import escape
 
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.diagrams import GraphvizMissing, overlay_from, render_diagram
-from lifecheck.checker.reports.text import summary
+from lifecheck.checker.reports.printable import printable
+from lifecheck.checker.reports.text import summary, where
 from lifecheck.checker.reports.timeline import render_timeline
 from lifecheck.checker.rules.findings import Finding, short_id
 
@@ -32,9 +33,9 @@ def to_html(reports: Sequence[InputReport], semantics: str) -> bytes:
     """The whole report as one HTML document."""
     body = [f"<h1>lifecheck report</h1><p>{escape(summary(reports, semantics))}</p>"]
     for report in reports:
-        body.append(f"<h2>{escape(report.path)}</h2>")
+        body.append(f"<h2>{escape(printable(report.path))}</h2>")
         if report.error is not None:
-            body.append(f"<p class='error'>Cannot be read: {escape(report.error)}</p>")
+            body.append(f"<p class='error'>Cannot be read: {escape(printable(report.error))}</p>")
             continue
         if report.daemon_starts:
             body.append(f"<p>{report.events} events, {report.agents} agents</p>")
@@ -57,8 +58,8 @@ def _findings(findings: Sequence[Finding]) -> str:
         return "<p>No findings.</p>"
     rows = "".join(
         f"<tr><td class='{f.severity}'>{f.severity}</td><td>{escape(f.rule)}</td>"
-        f"<td>{escape(f.path)}{'' if f.line is None else f':{f.line}'}</td>"
-        f"<td>{escape(_who(f))}</td><td>{escape(f.message)}"
+        f"<td>{escape(where(f))}</td>"
+        f"<td>{escape(printable(_who(f)))}</td><td>{escape(printable(f.message))}"
         + (f"<div class='explanation'>{escape(f.explanation)}</div>" if f.explanation else "")
         + "</td></tr>"
         for f in findings
@@ -86,7 +87,8 @@ def _timelines(report: InputReport) -> str:
 
 
 def _diagram(report: InputReport, semantics: str) -> str:
-    overlay = overlay_from(semantics, report.path, report.events, report.taken, report.entered)
+    label = printable(report.path)
+    overlay = overlay_from(semantics, label, report.events, report.taken, report.entered)
     try:
         svg = render_diagram(semantics, "svg", overlay).decode()
         drawn = svg[svg.index("<svg") :]  # inline: drop the XML prolog and doctype

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from lifecheck.checker.reports.data import InputReport
+from lifecheck.checker.reports.printable import printable
+from lifecheck.checker.reports.text import where
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.checker.rules.reporting import echo
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
@@ -19,7 +21,7 @@ def to_junit(reports: Sequence[InputReport], semantics: str, fail_on: Severity) 
     suites = ET.Element("testsuites", name="lifecheck")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for report in reports:
-        suite = ET.SubElement(suites, "testsuite", name=report.path)
+        suite = ET.SubElement(suites, "testsuite", name=printable(report.path))
         properties = ET.SubElement(suite, "properties")
         for name, value in (("semantics", semantics), ("events", report.events),
                             ("agents", report.agents)):  # fmt: skip
@@ -62,11 +64,11 @@ def _rule_cases(suite: ET.Element, report: InputReport, fail_on: Severity) -> di
 
 def _input_error(suite: ET.Element, report: InputReport) -> dict[str, int]:
     case = ET.SubElement(suite, "testcase", classname="lifecheck", name="read")
-    ET.SubElement(case, "error", message=report.error or "", type="unreadable")
+    ET.SubElement(case, "error", message=printable(report.error or ""), type="unreadable")
     return {"tests": 1, "failures": 0, "errors": 1}
 
 
 def _line(finding: Finding) -> str:
-    where = f"{finding.path}:{finding.line}" if finding.line is not None else finding.path
-    who = f" {echo(finding.agent_name)}" if finding.agent_name else ""
-    return f"{where}:{who} {finding.message}"
+    """One line of a test case's text: printable, so that the XML stays valid."""
+    who = f" {printable(echo(finding.agent_name))}" if finding.agent_name else ""
+    return f"{where(finding)}:{who} {printable(finding.message)}"

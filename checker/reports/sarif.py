@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from heapq import merge
 from importlib import metadata
@@ -11,6 +12,7 @@ from urllib.parse import quote
 
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.jsonstream import streamed
+from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
@@ -42,7 +44,8 @@ def sarif_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[byt
             {
                 "executionSuccessful": not unreadable,
                 "toolExecutionNotifications": [
-                    {"level": "error", "message": {"text": r.error}} for r in unreadable
+                    {"level": "error", "message": {"text": printable(r.error or "")}}
+                    for r in unreadable
                 ],
             }
         ],
@@ -77,7 +80,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "after": finding.after,
         "dropped": finding.dropped,
     }
-    text = "\n".join(filter(None, (finding.message, finding.explanation)))
+    text = "\n".join(filter(None, (printable(finding.message), finding.explanation)))
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
@@ -101,6 +104,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
 
 
 def uri(path: str) -> str:
-    """A path as a SARIF artifact URI: relative stays relative, absolute is a file URI."""
+    """A path as a SARIF artifact URI: relative stays relative, absolute is a file URI; the
+    path's own bytes are percent-encoded (a name that is not UTF-8 included)."""
     pure = PurePath(path)
-    return pure.as_uri() if pure.is_absolute() else quote(pure.as_posix())
+    return pure.as_uri() if pure.is_absolute() else quote(os.fsencode(pure.as_posix()))

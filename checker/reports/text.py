@@ -13,6 +13,7 @@ import msgspec
 
 from lifecheck.checker.reports.data import InputReport, severities
 from lifecheck.checker.reports.jsonstream import streamed
+from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.rules.findings import Finding, short_id
 from lifecheck.checker.rules.reporting import echo
 from lifecheck.spec.catalogue import Severity
@@ -35,13 +36,19 @@ def _agent(finding: Finding) -> str:
     return f"{echo(finding.agent_name)} ({short})" if finding.agent_name else short
 
 
+def where(finding: Finding) -> str:
+    """``path:line`` (the path alone for a finding about a whole file), printable."""
+    path = printable(finding.path)
+    return path if finding.line is None else f"{path}:{finding.line}"
+
+
 def render_finding(finding: Finding, *, colour: bool = False) -> str:
     """``path:line: severity rule: agent: message`` on one line."""
-    where = finding.path if finding.line is None else f"{finding.path}:{finding.line}"
     severity = finding.severity
     head = _paint(f"{severity} {finding.rule}", _COLOURS[severity], colour)
-    agent = _agent(finding)
-    return f"{where}: {head}: " + (f"{agent}: " if agent else "") + finding.message
+    agent = printable(_agent(finding))
+    message = printable(finding.message)
+    return f"{where(finding)}: {head}: " + (f"{agent}: " if agent else "") + message
 
 
 #: How many findings the text report explains unless told otherwise: a handful.
@@ -78,14 +85,14 @@ def text_lines(
     readable.sort(key=lambda report: report.daemon_starts)
     for report in readable:
         stats = f"{_plural(report.events, 'event')}, {_plural(report.agents, 'agent')}"
-        files = [os.path.basename(p) for p in (report.snapshot, report.log) if p]
+        files = [printable(os.path.basename(p)) for p in (report.snapshot, report.log) if p]
         replayed = f": {' + '.join(files)}" if report.log != report.path else ""
         outcome = f" ({stats})"
         if not report.daemon_starts:
             failed = _paint("the daemon will not start", _COLOURS[Severity.ERROR], colour)
             outcome = f": {failed} (its recovery fails; nothing replayed)"
-        yield f"{_paint(report.path, '1', colour)}{replayed}{outcome}\n"
-        notes = [f"  note: {note}\n" for note in report.notes]
+        yield f"{_paint(printable(report.path), '1', colour)}{replayed}{outcome}\n"
+        notes = [f"  note: {printable(note)}\n" for note in report.notes]
         if report.daemon_starts:
             yield from notes
         if not report.findings:
@@ -94,7 +101,7 @@ def text_lines(
             yield f"  {render_finding(finding, colour=colour)}\n"
             if finding.explanation and (left is None or left > 0):
                 for sentence in finding.explanation.splitlines():
-                    for row in textwrap.wrap(sentence, 92, subsequent_indent="  "):
+                    for row in textwrap.wrap(printable(sentence), 92, subsequent_indent="  "):
                         yield f"      {row}\n"
                 left = None if left is None else left - 1
         if not report.daemon_starts:
@@ -150,13 +157,13 @@ def json_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[byte
         "semantics": semantics,
         "inputs": [
             {
-                "path": r.path,
+                "path": printable(r.path),
                 "events": r.events,
                 "agents": r.agents,
-                "log": r.log,
-                "snapshot": r.snapshot,
-                "notes": list(r.notes),
-                "error": r.error,
+                "log": _printable(r.log),
+                "snapshot": _printable(r.snapshot),
+                "notes": [printable(note) for note in r.notes],
+                "error": _printable(r.error),
             }
             for r in reports
         ],
@@ -169,12 +176,17 @@ def json_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[byte
 
 def _json_finding(f: Finding) -> _JsonFinding:
     return _JsonFinding(
-        rule=f.rule, severity=str(f.severity), path=f.path, line=f.line, agent_id=f.agent_id,
-        agent_name=f.agent_name, message=f.message, related=list(f.related),
-        related_count=f.related_count, before=f.before, after=f.after, dropped=f.dropped,
-        evidence=[_JsonEvidence(e.path, e.line, e.agent_id, e.what) for e in f.evidence],
-        explanation=f.explanation,
+        rule=f.rule, severity=str(f.severity), path=printable(f.path), line=f.line,
+        agent_id=f.agent_id, agent_name=f.agent_name, message=printable(f.message),
+        related=list(f.related), related_count=f.related_count, before=f.before,
+        after=f.after, dropped=f.dropped, explanation=f.explanation,
+        evidence=[_JsonEvidence(printable(e.path), e.line, e.agent_id, e.what)
+                  for e in f.evidence],
     )  # fmt: skip
+
+
+def _printable(text: str | None) -> str | None:
+    return None if text is None else printable(text)
 
 
 def render_coverage(result: Mapping[str, Any]) -> str:
