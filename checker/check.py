@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-import os
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import BinaryIO
 
 from lifecheck.checker.reading.agents import AgentIndex
-from lifecheck.checker.reading.reader import LogReader, Malformed
+from lifecheck.checker.reading.opened import open_input
+from lifecheck.checker.reading.reader import LogReader, Malformed, Readable
 from lifecheck.checker.reading.segments import cuts, read_parallel
 from lifecheck.checker.reading.store import (
     InputError,
@@ -152,19 +151,18 @@ def read_source(
 ) -> int:
     """Feed a located input's log to ``replay`` (through ``recorder``, if any) to its end or
     its first malformed line; return the number of events read (none when the daemon's
-    recovery fails)."""
+    recovery fails). The log is read as it was when opened (:mod:`.reading.opened`)."""
     if source.log is None or not replay.daemon_starts:
         return 0
     try:
-        with open(source.log, "rb") as log:
-            size = os.fstat(log.fileno()).st_size
-            meter = progress(source.log, size) if progress else nullcontext(None)
+        with open_input(source.log) as log:  # read as it is now, whatever the daemon does
+            meter = progress(source.log, log.size) if progress else nullcontext(None)
             with meter as shown:
-                at = cuts(log, size, jobs)
+                at = cuts(log, jobs)
                 if len(at) <= 2:
-                    return read_log(replay, log, recorder, exact=exact, progress=shown)
+                    return read_log(replay, log.range(), recorder, exact=exact, progress=shown)
                 events, malformed = read_parallel(
-                    source.log, at, replay.wanted, (recorder or replay).run,
+                    log, at, replay.wanted, (recorder or replay).run,
                     jobs=jobs, pool=pool or _plain_pool, exact=exact, progress=shown,
                 )  # fmt: skip
                 if malformed is not None:
@@ -176,7 +174,7 @@ def read_source(
 
 def read_log(
     replay: Replay,
-    log: BinaryIO | Iterable[bytes],
+    log: Readable | Iterable[bytes],
     recorder: TimelineRecorder | None = None,
     *,
     exact: bool = False,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Callable
 from typing import Any
 
 from tests.oracle import (
@@ -197,6 +199,109 @@ def _projections(doc: Any) -> JsonObject:
     return agents
 
 
+# Where serde stops on a snapshot of the wrong shape: the text parsed again with offsets, and
+# checked in the order serde reads it. A node is (start, end, value): an object's value is
+# ("{", [(key, node)]), an array's ("[", [node]), a scalar's its Python value.
+_WS = re.compile(r"[ \t\n\r]*")
+_SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|[^,:\]}\s]+')
+_Node = tuple[int, int, Any]
+_Check = Callable[[_Node], "int | None"]  # the offset where serde stops, or None
+
+
+def _skip_space(text: str, at: int) -> int:
+    return _WS.match(text, at).end()  # type: ignore[union-attr]
+
+
+def _node(text: str, at: int) -> _Node:
+    start = _skip_space(text, at)
+    opening = text[start]
+    if opening not in "[{":
+        token = _SCALAR.match(text, start)
+        assert token is not None
+        return start, token.end(), json.loads(token[0])
+    items: list[Any] = []
+    at = _skip_space(text, start + 1)
+    while text[at] not in "]}":
+        key = None
+        if opening == "{":
+            key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
+            at = _skip_space(text, at) + 1  # past the colon
+        child = _node(text, at)
+        items.append((key, child) if opening == "{" else child)
+        at = _skip_space(text, child[1])
+        if text[at] == ",":
+            at = _skip_space(text, at + 1)
+    return start, at + 1, (opening, items)
+
+
+def _items(node: _Node, opening: str) -> list[Any] | None:
+    value = node[2]
+    return value[1] if isinstance(value, tuple) and value[0] == opening else None
+
+
+def _struct(fields: dict[str, _Check], required: set[str]) -> _Check:
+    """An object whose known fields pass their checks, in order; a missing one stops serde
+    at the object's end."""
+
+    def check(node: _Node) -> int | None:
+        members = _items(node, "{")
+        if members is None:
+            return node[0]
+        for key, child in members:
+            if key in fields and (at := fields[key](child)) is not None:
+                return at
+        return node[1] - 1 if required - {key for key, _ in members} else None
+
+    return check
+
+
+def _each(item: _Check, opening: str) -> _Check:
+    """An object's values or an array's items, each passing ``item``."""
+
+    def check(node: _Node) -> int | None:
+        found = _items(node, opening)
+        if found is None:
+            return node[0]
+        children = [child for _, child in found] if opening == "{" else found
+        return next((at for child in children if (at := item(child)) is not None), None)
+
+    return check
+
+
+def _value(ok: Callable[[Any], bool], *, optional: bool = False) -> _Check:
+    return lambda node: None if (optional and node[2] is None) or ok(node[2]) else node[0]
+
+
+def _container(*openings: str) -> _Check:
+    return lambda node: None if any(_items(node, o) is not None for o in openings) else node[0]
+
+
+_STRING = _value(_string)
+_RECORD = _struct(
+    {
+        "id": _STRING, "name": _STRING, "agent_type": _STRING,
+        "kind": _value(lambda v: isinstance(v, str) and v in KIND),
+        "provider": _value(lambda v: isinstance(v, str) and v in PROVIDER),
+        "pid": _value(lambda v: type(v) is int and 0 <= v < 2**32, optional=True),
+        "gc": _value(lambda v: isinstance(v, bool)),
+        **{name: _value(_string, optional=True) for name in OPTIONAL_STRINGS},
+        **{name: _value(lambda v: isinstance(v, str) and _is_rfc3339(v), optional=True)
+           for name in OPTIONAL_TIMES},
+    },
+    {"id", "name", "kind", "agent_type", "provider"},
+)  # fmt: skip
+_INDEX = {
+    "by_id": _each(_RECORD, "{"), "by_name": _each(_STRING, "{"),
+    "by_task": _each(_STRING, "{"), "by_thread": _each(_STRING, "{"),
+    "by_channel": _each(_each(_STRING, "["), "{"), "running": _each(_STRING, "["),
+}  # fmt: skip
+_PROJECTIONS = _struct(
+    {"agents": _struct(_INDEX, set(_INDEX)), "work": _container("{"),
+     "channels": _container("{"), "reminders": _container("{", "[")},
+    {"agents", "work", "channels"},
+)  # fmt: skip
+
+
 def load_snapshot(data: bytes) -> tuple[State | None, int | None, list[tuple[Any, Any]]]:
     """(the state, None, contradictions) for a snapshot the daemon accepts; (None, the line
     of the error or None, []) for one it does not."""
@@ -215,7 +320,10 @@ def load_snapshot(data: bytes) -> tuple[State | None, int | None, list[tuple[Any
     try:
         agents = _projections(doc)
     except BadSnapshot:
-        return None, None, []  # a wrong type: the place is not cheap to name
+        # A wrong type: serde stops at the first wrong value in the text (at the end of an
+        # object that misses a field).
+        at = _PROJECTIONS(_node(text, 0))
+        return None, None if at is None else text.count("\n", 0, at) + 1, []
     by_id = agents["by_id"]
     contradictions: list[tuple[Any, Any]] = [
         (key, record["name"]) for key, record in by_id.items() if record["id"] != key

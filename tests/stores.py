@@ -66,7 +66,9 @@ def _index(draw: st.DrawFn) -> dict[str, object]:
 
 def _corrupt(draw: st.DrawFn, text: bytes, document: dict[str, object]) -> bytes:
     """One way for the daemon not to deserialize a snapshot, or none."""
-    how = draw(st.sampled_from(["none"] * 6 + ["cut", "byte", "drop", "type", "work", "empty"]))
+    how = draw(st.sampled_from(
+        ["none"] * 6 + ["cut", "byte", "drop", "type", "work", "empty", "field"]
+    ))  # fmt: skip
     agents = document["agents"]
     assert isinstance(agents, dict)
     if how == "cut":
@@ -80,6 +82,22 @@ def _corrupt(draw: st.DrawFn, text: bytes, document: dict[str, object]) -> bytes
         agents["running"] = {"a": 1} if draw(st.booleans()) else "x"
     elif how == "work":
         document["work"] = []
+    elif how == "field" and isinstance(by_id := agents["by_id"], dict) and by_id:
+        # a record's field of the wrong type: serde stops at its line
+        record = draw(st.sampled_from(list(by_id.values())))
+        field, bad = draw(
+            st.sampled_from(
+                [
+                    ("pid", "x"),
+                    ("pid", -1),
+                    ("kind", "Robot"),
+                    ("name", None),
+                    ("gc", "no"),
+                    ("stopped_at", 3),
+                ]
+            )
+        )
+        record[field] = bad
     elif how == "empty":
         return b""
     return json.dumps(document, indent=2).encode()

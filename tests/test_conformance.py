@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from lifecheck.checker.reading.events import EVENT_TYPES, Event
+from lifecheck.checker.reading.opened import open_input
 from lifecheck.checker.reading.reader import LogReader, Malformed
 from lifecheck.checker.reading.segments import read_parallel
 
@@ -120,9 +121,10 @@ def test_parallel_segments_read_as_the_daemon_reads_them(
         data = base64.b64decode(case["data_b64"])
         log.write_bytes(data)
         for exact in (False, True):
-            _, malformed = read_parallel(
-                str(log), _line_cuts(data), wanted, replay, jobs=2, pool=_pool, exact=exact
-            )
+            with open_input(str(log)) as opened:
+                _, malformed = read_parallel(
+                    opened, _line_cuts(data), wanted, replay, jobs=2, pool=_pool, exact=exact
+                )
             if _verdict(malformed) != _daemon(case):
                 found.append((case, _verdict(malformed)))
     assert not found, _disagreements(found)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lifecheck.checker.check import check_path
+from lifecheck.checker.reading.opened import open_input
 from lifecheck.checker.reading.segments import cuts
 from lifecheck.spec import SEMANTICS
 from tests.logs import logs
@@ -41,8 +42,8 @@ def test_parallel_check_is_the_serial_check(
     log = tmp_path / "log-0000.jsonl"
     log.write_bytes(b"\n".join(lines) + b"\n")
     size = log.stat().st_size
-    with log.open("rb") as opened:  # the first cut falls at the end of the line at byte 300
-        assert len(cuts(opened, size, jobs)) > 2 or size <= 300 + max(map(len, lines)) + 1
+    with open_input(str(log)) as opened:  # the first cut falls at the end of the line at byte 300
+        assert len(cuts(opened, jobs)) > 2 or size <= 300 + max(map(len, lines)) + 1
     serial = check_path(str(log), semantics, jobs=1)
     parallel = check_path(str(log), semantics, jobs=jobs)
     assert serial == parallel
@@ -52,8 +53,8 @@ def test_cuts_fall_after_newlines(tmp_path: Path) -> None:
     """Every cut starts a line; the cuts cover the file in order."""
     log = tmp_path / "log.jsonl"
     log.write_bytes(b"".join(_MESSAGE + b"\n" for _ in range(50)))
-    with log.open("rb") as opened:
-        at = cuts(opened, log.stat().st_size, 2)
+    with open_input(str(log)) as opened:
+        at = cuts(opened, 2)
     data = log.read_bytes()
     assert (at[0], at[-1]) == (0, len(data))
     assert at == sorted(set(at))
@@ -68,10 +69,10 @@ def test_one_job_or_a_small_log_is_one_segment(
     monkeypatch.setattr("lifecheck.checker.reading.segments.MIN_SPLIT", 1 << 20)
     log = tmp_path / "log.jsonl"
     log.write_bytes(_MESSAGE + b"\n")
-    with log.open("rb") as opened:
-        assert [0, len(_MESSAGE) + 1] == cuts(opened, log.stat().st_size, 4)
+    with open_input(str(log)) as opened:
+        assert [0, len(_MESSAGE) + 1] == cuts(opened, 4)
         monkeypatch.setattr("lifecheck.checker.reading.segments.MIN_SPLIT", 0)
-        assert [0, len(_MESSAGE) + 1] == cuts(opened, log.stat().st_size, 1)
+        assert [0, len(_MESSAGE) + 1] == cuts(opened, 1)
 
 
 @pytest.mark.parametrize("bad_at", [3, 150, 199])

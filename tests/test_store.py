@@ -240,7 +240,9 @@ class TestRecoveryFailsOnTheSnapshot:
         self, tmp_path: Path, change: dict[str, object]
     ) -> None:
         """Every map of the agent index is required and every record well typed; work and
-        channels are objects: else the daemon's recovery fails, with no line."""
+        channels are objects: else the daemon's recovery fails, at the line of the value
+        (the whole snapshot is one line here; tests/test_reading_robustness.py has pretty
+        ones)."""
         document = json.loads(snapshot([agent("a1", "r")], ["a1"]))
         record = document["agents"]["by_id"]["a1"]
         for key, value in change.items():
@@ -257,7 +259,7 @@ class TestRecoveryFailsOnTheSnapshot:
                 document["agents"][key] = value
         store(tmp_path, {"snapshot-0002.json": json.dumps(document).encode()})
         report = check_path(str(tmp_path))
-        assert [("recovery-fails", "snapshot-0002.json", None, None)] == found(report)
+        assert [("recovery-fails", "snapshot-0002.json", 1, None)] == found(report)
 
     def test_a_snapshot_the_daemon_accepts(self, tmp_path: Path) -> None:
         """Missing Option fields are null, unknown keys ignored, reminders optional (a list or
@@ -330,11 +332,8 @@ class TestRecoveryFailsOnTheLog:
         assert (0, 0, False) == (events, len(replay.index.by_id), replay.daemon_starts)
         assert findings[0].message.endswith("cannot read this log: invalid UTF-8")
 
-    def test_a_store_whose_log_is_unreadable(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def test_a_store_whose_log_is_unreadable(self, tmp_path: Path) -> None:
         """The snapshot's findings go too: the daemon does not start at all."""
-        monkeypatch.setattr("lifecheck.checker.check.LogReader", _Unreadable)
         limbo = agent("a1", "r", pid=4242, stopped_at=None)
         store(tmp_path, {"snapshot-0002.json": snapshot([limbo], ["zz"]),
                          "snapshot-00010.json": snapshot([]),

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from lifecheck.checker.reading.dates import parse_utc
+from lifecheck.checker.reading.echo import capped, quoted
+from lifecheck.checker.reading.numbers import OUT_OF_RANGE, BadNumber, number_end
 from lifecheck.checker.reading.scan import NUMBER_TOKEN, Cursor, LineError
 
 #: A field's Rust type, as far as reading it goes: a name and, for some, a parameter.
@@ -55,13 +57,25 @@ def _unsigned(cursor: Cursor, limit: int, path: str) -> int:
     value = cursor.unsigned(limit)
     if isinstance(value, int):
         return value
+    if _overflows(value):
+        raise LineError(f"{path}: {OUT_OF_RANGE}")
+    shown = capped(value)
     if value.startswith("-0") and value.strip("-0.eE+") == "":
-        raise LineError(f"{path} must be an integer, not {value} (a float to serde_json)")
+        raise LineError(f"{path} must be an integer, not {shown} (a float to serde_json)")
     if "." in value or "e" in value or "E" in value:
-        raise LineError(f"{path} must be an integer, not a number with a fraction ({value})")
+        raise LineError(f"{path} must be an integer, not a number with a fraction ({shown})")
     if value.startswith("-"):
-        raise LineError(f"{path} must be an integer >= 0, not {value}")
+        raise LineError(f"{path} must be an integer >= 0, not {shown}")
     raise LineError(f"{path} must be an integer <= {limit}")
+
+
+def _overflows(number: str) -> bool:
+    """Whether serde_json's f64 overflows on this number (it then says nothing of types)."""
+    try:
+        number_end(number, 0)
+    except BadNumber:
+        return True
+    return False
 
 
 def _bool(cursor: Cursor, _: Any, path: str) -> bool:
@@ -87,14 +101,14 @@ def _enum(cursor: Cursor, values: tuple[str, ...], path: str) -> str:
             cursor.expect(":", "`:`")
             if cursor.peek() != "n":
                 got = describe(cursor)
-                raise LineError(f"{path} {{{value!r}: ...}} must hold null, not {got}")
+                raise LineError(f"{path} {{{quoted(value)}: ...}} must hold null, not {got}")
             cursor.word("null")
             cursor.expect("}", "`}`")
             cursor.depth -= 1
     else:
         raise _expected(cursor, path, f"one of {allowed}")
     if value not in values:
-        raise LineError(f"{path} has invalid value {value!r} (expected one of {allowed})")
+        raise LineError(f"{path} has invalid value {quoted(value)} (expected one of {allowed})")
     return value
 
 
@@ -132,7 +146,8 @@ def _datetime(cursor: Cursor, _: Any, path: str) -> str:
     try:
         parse_utc(text)
     except ValueError as error:
-        raise LineError(f"{path} is not a date-time chrono reads: {error} ({text!r})") from None
+        why = f"{path} is not a date-time chrono reads: {error} ({quoted(text)})"
+        raise LineError(why) from None
     return text
 
 
@@ -149,12 +164,16 @@ _READERS: dict[str, Callable[[Cursor, Any, str], Any]] = {
 
 
 def describe(cursor: Cursor) -> str:
-    """What the value at the cursor is, in words (for messages; nothing is consumed)."""
+    """What the value at the cursor is, in words, for an error there (the cursor moves past
+    a number it looked at: see :meth:`.scan.Cursor.fail`)."""
     text, pos = cursor.text, cursor.pos
     char = text[pos : pos + 1]
     if char in ("-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9") and char:
         number = NUMBER_TOKEN.match(text, pos)
         token = number[0] if number else char
+        cursor.pos += len(token)
+        if number and _overflows(token):
+            return f"a {OUT_OF_RANGE}"
         if token == "-0":
             return "-0 (a float to serde_json)"
         fraction = "." in token or "e" in token or "E" in token

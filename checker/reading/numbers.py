@@ -10,6 +10,8 @@ it fails is computed; the value itself is read by the caller.
 from __future__ import annotations
 
 U64_MAX = 2**64 - 1
+#: serde_json's words for a number its f64 overflows.
+OUT_OF_RANGE = "number out of range (serde_json's f64 overflows)"
 _I32_MAX = 2**31 - 1
 #: serde_json's POW10 table: 1e0 to 1e308, as f64 literals.
 _POW10 = [float(f"1e{n}") for n in range(309)]
@@ -20,7 +22,7 @@ class BadNumber(ValueError):
     """serde_json rejects the number: bad syntax at ``at``, or (``at`` < 0) an f64 overflow."""
 
     def __init__(self, at: int = -1) -> None:
-        super().__init__("a number is out of range (serde_json's f64 overflows)")
+        super().__init__(OUT_OF_RANGE)
         self.at = at
 
 

@@ -3,36 +3,37 @@
 Every non-blank line is validated (:mod:`.blocks`, :mod:`.serde`). The first malformed
 line ends the stream, as the daemon's recovery does; the rest of the file is then only
 counted, and checked to be UTF-8: a byte that is not, anywhere, makes the whole file
-unreadable to the daemon, which then does not start (docs/rules.md §1).
+unreadable to the daemon, which then does not start (docs/rules.md §1). A line too long to
+hold cheaply is looked at by its first bytes (:mod:`.frames`): when they decide that serde
+rejects it, the rest of it is only scanned.
 """
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
-from lifecheck.checker.reading.blocks import CLOSE, Envelopes, framed, read_block
+from lifecheck.checker.reading.blocks import CLOSE, Block, Envelopes, framed, read_block
 from lifecheck.checker.reading.events import EVENT_TYPES, Event
+from lifecheck.checker.reading.frames import Frames, Long, Readable
 from lifecheck.checker.reading.lines import (
     LineError,
+    bad_byte,
     decode_line,
     first_bad_utf8,
     is_blank,
+    is_blank_text,
     utf8_error,
 )
+from lifecheck.checker.reading.serde import parse_event, rejected_prefix
 
-__all__ = ["LineError", "LogReader", "Malformed", "Rest", "decode_line", "scan_rest"]
+__all__ = ["LineError", "LogReader", "Malformed", "Readable", "Rest", "decode_line", "scan_rest"]
 
 #: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
 BLOCK_SIZE = 1 << 16
-
-
-@runtime_checkable
-class Readable(Protocol):
-    """Anything read like a binary file: an open log, or a byte range of one."""
-
-    def read(self, size: int, /) -> bytes: ...
+#: What the reason of a malformed last line adds when the file does not end with a newline.
+TORN = "the file does not end with a newline: the daemon may still be writing this line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,9 @@ class Malformed:
 
 @dataclass(frozen=True, slots=True)
 class Rest:
-    """What follows a malformed line, only counted: its non-blank lines, its physical
-    lines, and the line of its first byte that is not UTF-8 (if any), from 1."""
+    """What follows a malformed line, only counted: its non-blank lines, its physical lines
+    (up to the one holding a bad byte), and the line of its first byte that is not UTF-8 (if
+    any), from 1."""
 
     non_blank: int
     lines: int
@@ -90,28 +92,38 @@ class LogReader:
         self.lines = 0
 
     def __iter__(self) -> Iterator[tuple[int, Event]]:
-        blocks = _blocks(self._source)
+        frames, blocks = _frames(self._source)
         done = 0
         for frame in blocks:
-            if (unreadable := _unreadable(frame, self.lines)) is not None:
-                # The lines before the bad byte's are read as any others (so that a log
-                # cut into segments reads the same), then the file is unreadable.
-                yield from self._read_head(frame, unreadable)
-                self.malformed = unreadable
-                return
-            block = read_block(frame, self.lines + 1, self._wanted, self._envelopes)
+            if isinstance(frame, Long):
+                block = self._read_long(frame)
+                if isinstance(block, Malformed):
+                    self.malformed = block
+                    return
+                size = frame.size
+            else:
+                if (unreadable := _unreadable(frame, self.lines)) is not None:
+                    # The lines before the bad byte's are read as any others (so that a log
+                    # cut into segments reads the same), then the file is unreadable.
+                    yield from self._read_head(frame, unreadable)
+                    self.malformed = unreadable
+                    return
+                block = read_block(frame, self.lines + 1, self._wanted, self._envelopes)
+                size = len(frame) - 1
             self.events += block.events
             yield from block.wanted
             if block.malformed is not None:
                 line, reason = block.malformed
                 rest = _rest(blocks, self.lines + block.lines)
                 self.lines += block.lines + rest.lines
+                if line == self.lines and frames is not None and frames.torn:
+                    reason = f"{reason}; {TORN}"
                 dropped = block.after + rest.non_blank
                 self.malformed = rest.bad_utf8 or Malformed(line, reason, dropped)
                 return
             self.lines += block.lines
             if self._progress is not None:
-                done += len(frame) - 1
+                done += size
                 self._progress(done)
 
     def _read_head(self, frame: bytearray, unreadable: Malformed) -> Iterator[tuple[int, Event]]:
@@ -128,29 +140,55 @@ class LogReader:
             yield from block.wanted
         self.lines = unreadable.line - 1
 
+    def _read_long(self, long: Long) -> Block | Malformed:
+        """A line longer than :data:`.frames.LONG`: scanned to its end if its first bytes
+        decide that serde rejects it; else read whole, by the exact decoder (which holds
+        fewer copies of it than a block's decoding)."""
+        line = self.lines + 1
+        try:
+            head, _ = codecs.utf_8_decode(memoryview(long.head)[1:], "strict", False)
+        except UnicodeDecodeError as error:
+            return _not_utf8(line, long.head, error)
+        reason = rejected_prefix(head)
+        del head
+        if reason is not None:
+            scanned = long.skip()
+            if scanned.bad_byte is not None:
+                return Malformed(line, bad_byte(*scanned.bad_byte), 0, unreadable=True)
+            return Block(lines=1, malformed=(line, reason))
+        frame = long.take()
+        try:
+            text, _ = codecs.utf_8_decode(memoryview(frame)[1:-1], "strict", True)
+        except UnicodeDecodeError as error:
+            return _not_utf8(line, frame, error)
+        del frame  # the line is held once, as text, while it is parsed
+        block = Block(lines=1)
+        if is_blank_text(text):
+            return block
+        try:
+            event = parse_event(text)
+        except LineError as error:
+            block.malformed = (line, str(error))
+            return block
+        block.events = 1
+        if type(event) in self._wanted:
+            block.wanted.append((line, event))
+        return block
 
-def _blocks(source: Readable | Iterable[bytes]) -> Iterator[bytearray]:
-    """Whole lines, about :data:`BLOCK_SIZE` bytes at a time, :func:`framed` (in linear time,
-    however long a line is)."""
-    if not isinstance(source, Readable):
-        yield from _joined(source)
-        return
-    frame = bytearray(b"[")
-    while chunk := source.read(BLOCK_SIZE):
-        cut = chunk.rfind(b"\n")
-        if cut < 0:
-            frame += chunk
-            continue
-        end = len(frame) + cut
-        frame += chunk
-        rest = frame[end + 1 :]
-        del frame[end + 1 :]
-        frame[end] = CLOSE
-        yield frame
-        frame = bytearray(b"[") + rest
-    if len(frame) > 1:
-        frame.append(CLOSE)
-        yield frame
+
+def _not_utf8(line: int, frame: bytearray, error: UnicodeDecodeError) -> Malformed:
+    """The line of ``frame`` (its one line) is not UTF-8 where decoding it failed."""
+    at = error.start
+    return Malformed(line, bad_byte(frame[1 + at], at + 1), 0, unreadable=True)
+
+
+def _frames(source: Readable | Iterable[bytes]) -> tuple[Frames | None, Iterator[bytearray | Long]]:
+    """The source's frames, and the :class:`Frames` that knows if it ended with a newline
+    (``None`` for lines given one by one)."""
+    if isinstance(source, Readable):
+        frames = Frames(source, BLOCK_SIZE)
+        return frames, iter(frames)
+    return None, _joined(source)
 
 
 def _joined(lines: Iterable[bytes]) -> Iterator[bytearray]:
@@ -177,14 +215,22 @@ def _unreadable(frame: bytearray, before: int) -> Malformed | None:
 def scan_rest(source: Readable | Iterable[bytes]) -> Rest:
     """A log, or the rest of one after a bad line: counted, not validated, but checked to
     be UTF-8 (lines numbered from 1)."""
-    return _rest(_blocks(source), 0)
+    return _rest(_frames(source)[1], 0)
 
 
-def _rest(frames: Iterable[bytearray], before: int) -> Rest:
+def _rest(frames: Iterable[bytearray | Long], before: int) -> Rest:
     non_blank, lines = 0, before
     for frame in frames:
+        if isinstance(frame, Long):
+            scanned = frame.skip()
+            if scanned.bad_byte is not None:
+                bad = Malformed(lines + 1, bad_byte(*scanned.bad_byte), 0, unreadable=True)
+                return Rest(non_blank, lines - before, bad)
+            lines += 1
+            non_blank += not scanned.blank
+            continue
         if (unreadable := _unreadable(frame, lines)) is not None:
-            return Rest(non_blank, unreadable.line - before, unreadable)
+            return Rest(non_blank, unreadable.line - 1 - before, unreadable)
         content = frame[1:-1].split(b"\n")
         lines += len(content)
         if frame.isascii():

@@ -23,6 +23,8 @@ UNICODE_SPACE = frozenset(
 #: serde_json's `remaining_depth`: opening the 128th nested container is an error.
 DEPTH_LIMIT = 128
 U64_MAX = 2**64 - 1
+#: Why a line that ends before its value does is rejected.
+TRUNCATED = "invalid JSON: the line ends before the value does (truncated)"
 
 _WS = re.compile(r"[ \t\n\r]*")
 _JSON_SPACE = frozenset(" \t\n\r")
@@ -37,6 +39,7 @@ _ESCAPE = re.compile(
 _SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 NUMBER_TOKEN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _UNSIGNED = re.compile(r"(?:0|[1-9][0-9]*)(?![0-9.eE])")
+_NUMBER_RUN = re.compile(r"-?[0-9.eE+-]*")
 _DIGITS = frozenset("0123456789")
 
 
@@ -57,11 +60,12 @@ class Cursor:
     # --- errors -----------------------------------------------------------------------------
 
     def fail(self, what: str, at: int | None = None) -> LineError:
-        """A syntax error at ``at`` (the cursor by default): the line ends too soon, or
-        ``what`` is found there."""
-        at = self.pos if at is None else at
+        """A syntax error at ``at`` (the cursor by default, which moves there: the cursor
+        is never behind what an error rests on): the line ends too soon, or ``what`` is
+        found there."""
+        at = self.pos = max(self.pos, at or 0)
         if at >= len(self.text):
-            return LineError("invalid JSON: the line ends before the value does (truncated)")
+            return LineError(TRUNCATED)
         return LineError(f"invalid JSON: {what} (column {at + 1})")
 
     # --- tokens -----------------------------------------------------------------------------
@@ -173,8 +177,12 @@ class Cursor:
         try:
             self.pos = number_end(self.text, start)
         except BadNumber as bad:
-            error = self.fail("invalid number", bad.at) if bad.at >= 0 else LineError(str(bad))
-            raise error from None
+            if bad.at >= 0:
+                raise self.fail("invalid number", bad.at) from None
+            run = _NUMBER_RUN.match(self.text, start)
+            assert run is not None  # `*` matches the empty string
+            self.pos = run.end()  # past all the number could be
+            raise LineError(str(bad)) from None
         token = self.text[start : self.pos]
         if "." in token or "e" in token or "E" in token:
             return float(token)

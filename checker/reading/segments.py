@@ -1,10 +1,12 @@
 """Reading one big log with several processes: validation in parallel, replay in order.
 
-The file is cut at line ends into segments. Worker processes validate them and send back
-the events the replay wants, packed with msgspec (one typed list per variant, plus their
-order and line numbers); the parent replays them in order as they come. The result is the
-serial one: the same events, line numbers, first malformed line and ``dropped`` count, and
-the same first byte that is not UTF-8, before or after a malformed line.
+The file is cut at line ends into segments. Worker processes validate them, reading the
+parent's open file (:mod:`.opened`: forked workers inherit it; a worker that does not leaves
+its segment to the parent), and send back the events the replay wants, packed with msgspec
+(one typed list per variant, plus their order and line numbers); the parent replays them in
+order as they come. The result is the serial one: the same events, line numbers, first
+malformed line and ``dropped`` count, and the same first byte that is not UTF-8, before or
+after a malformed line.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, islice, pairwise, repeat
 from operator import is_
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 import msgspec
 
 from lifecheck.checker.reading.events import EVENT_TYPES, Event
-from lifecheck.checker.reading.reader import LogReader, Malformed, scan_rest
+from lifecheck.checker.reading.opened import Opened
+from lifecheck.checker.reading.reader import BLOCK_SIZE, LogReader, Malformed, scan_rest
 
 #: Smallest log worth splitting, and the largest segment. A log is cut into about eight
 #: segments per job, between a quarter of that and this size: each segment costs a few
@@ -65,48 +68,50 @@ class Segment:
         return self.read + (0 if bad is None else 1 + bad.dropped)
 
 
-def cuts(log: BinaryIO, size: int, jobs: int) -> list[int]:
+def cuts(log: Opened, jobs: int) -> list[int]:
     """Byte offsets that cut ``log`` into segments, each just after a newline.
 
     With one job, or a small log, that is one segment; otherwise see :data:`SEGMENT`. The
     last ``jobs`` segments' worth is cut four times finer: the parent replays the final
-    segment alone, so a short one ends the run sooner.
+    segment alone, so a short one ends the run sooner. Each byte is looked at once at
+    most: a guess that falls in a line already scanned past is skipped.
     """
+    size = log.size
     if jobs < 2 or size < MIN_SPLIT:
         return [0, size]
     step = max(min(SEGMENT, size // (8 * jobs)), SEGMENT // 4, 1)
     tail = max(size - jobs * step, step)
     guesses = chain(range(step, tail, step), range(tail, size, max(step // 4, 1)))
-    offsets = [0]
+    offsets, reached = [0], 0
     for guess in guesses:
-        log.seek(guess)
-        log.readline()  # to the end of the line the guess fell in
-        if offsets[-1] < log.tell() < size:
-            offsets.append(log.tell())
-    log.seek(0)
+        if guess < reached:
+            continue
+        reached = _line_end(log, guess)
+        if offsets[-1] < reached < size:
+            offsets.append(reached)
     return [*offsets, size]
 
 
-class _Range:
-    """The bytes ``[start, end)`` of a file, read like a file."""
-
-    def __init__(self, log: BinaryIO, start: int, end: int) -> None:
-        log.seek(start)
-        self._log, self._left = log, end - start
-
-    def read(self, size: int) -> bytes:
-        data = self._log.read(min(size, self._left))
-        self._left -= len(data)
-        return data
+def _line_end(log: Opened, at: int) -> int:
+    """The offset just after the first newline at or after ``at`` (the size if none)."""
+    part = log.range(at)
+    while chunk := part.read(BLOCK_SIZE):
+        cut = chunk.find(b"\n")
+        if cut >= 0:
+            return at + cut + 1
+        at += len(chunk)
+    return log.size
 
 
 def read_segment(
-    path: str, start: int, end: int, wanted: Collection[type[Event]], exact: bool
-) -> Segment:
-    """Validate ``path[start:end]`` (a worker's job) and pack the wanted events."""
-    with open(path, "rb") as log:
-        reader = LogReader(_Range(log, start, end), wanted, exact=exact)
-        numbers, events = zip(*found, strict=True) if (found := list(reader)) else ((), ())
+    log: Opened, start: int, end: int, wanted: Collection[type[Event]], exact: bool
+) -> Segment | None:
+    """Validate ``log``'s bytes ``[start, end)`` and pack the wanted events (a worker's
+    job); ``None`` in a process that does not hold the open file (a spawned worker)."""
+    if not log.inherited():
+        return None
+    reader = LogReader(log.range(start, end), wanted, exact=exact)
+    numbers, events = zip(*found, strict=True) if (found := list(reader)) else ((), ())
     types = list(map(type, events))
     kinds = bytes(map(_INDEX.__getitem__, types))
     batch = _Batch(**{
@@ -133,40 +138,39 @@ def unpack(segment: Segment, offset: int) -> Iterator[tuple[int, Event]]:
 
 
 def _after(
-    path: str,
+    log: Opened,
     line: int,
-    pending: Iterable[tuple[int, int, Future[Segment]]],
+    pending: Iterable[tuple[int, int, Future[Segment | None]]],
     ahead: Iterable[tuple[int, int]],
 ) -> tuple[int, Malformed | None]:
     """The non-blank lines after a bad segment (which ends at ``line``), and the first byte
     that is not UTF-8 among them: a worker's count where it has started on the segment,
     else counted here without validating them (far quicker)."""
     count = 0
-    with open(path, "rb") as log:
-        started = []
-        for start, end, future in pending:
-            started.append((start, end, None if future.cancel() else future))
-        ranges = chain(started, ((start, end, None) for start, end in ahead))
-        for start, end, done in ranges:
-            if done is not None:
-                segment = done.result()
-                bad = segment.malformed
-                if bad is not None and bad.unreadable:
-                    return count, Malformed(line + bad.line, bad.reason, 0, unreadable=True)
-                count += segment.non_blank
-                line += segment.lines
-                continue
-            rest = scan_rest(_Range(log, start, end))
-            if rest.bad_utf8 is not None:
-                bad = rest.bad_utf8
+    started = []
+    for start, end, future in pending:
+        started.append((start, end, None if future.cancel() else future))
+    ranges = chain(started, ((start, end, None) for start, end in ahead))
+    for start, end, done in ranges:
+        segment = None if done is None else done.result()
+        if segment is not None:
+            bad = segment.malformed
+            if bad is not None and bad.unreadable:
                 return count, Malformed(line + bad.line, bad.reason, 0, unreadable=True)
-            count += rest.non_blank
-            line += rest.lines
+            count += segment.non_blank
+            line += segment.lines
+            continue
+        rest = scan_rest(log.range(start, end))
+        if rest.bad_utf8 is not None:
+            bad = rest.bad_utf8
+            return count, Malformed(line + bad.line, bad.reason, 0, unreadable=True)
+        count += rest.non_blank
+        line += rest.lines
     return count, None
 
 
 def read_parallel(
-    path: str,
+    log: Opened,
     cuts_at: list[int],
     wanted: Collection[type[Event]],
     replay: Callable[[Iterator[tuple[int, Event]]], None],
@@ -176,29 +180,31 @@ def read_parallel(
     exact: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, Malformed | None]:
-    """Replay the log at ``path`` cut at ``cuts_at``; return the events read and the first
+    """Replay the open ``log`` cut at ``cuts_at``; return the events read and the first
     bad line.
 
-    ``pool`` makes the pool of ``jobs`` workers (fewer for fewer segments). At most
+    ``pool`` makes the pool of ``jobs`` workers (fewer for fewer segments); a segment that
+    a worker cannot read (it did not inherit the file) is read here. At most
     :data:`AHEAD` segments per worker are in flight, so memory does not grow with the log.
     ``progress`` is called with the bytes replayed so far.
     """
     segments = list(pairwise(cuts_at))
     workers = min(len(segments), jobs)
     with pool(workers) as executor:
-        pending: deque[tuple[int, int, Future[Segment]]] = deque()
+        pending: deque[tuple[int, int, Future[Segment | None]]] = deque()
         ahead = iter(segments)
 
         def submit(count: int) -> None:
             for start, end in islice(ahead, count):
-                future = executor.submit(read_segment, path, start, end, wanted, exact)
+                future = executor.submit(read_segment, log, start, end, wanted, exact)
                 pending.append((start, end, future))
 
         submit(AHEAD * workers)
         events, offset, malformed = 0, 0, None
         while pending:
-            _, end, future = pending.popleft()
-            segment = future.result()
+            start, end, future = pending.popleft()
+            segment = future.result() or read_segment(log, start, end, wanted, exact)
+            assert segment is not None  # this process holds the file
             submit(1)
             replay(unpack(segment, offset))
             events += segment.read
@@ -206,7 +212,7 @@ def read_parallel(
                 if bad.unreadable:
                     malformed = Malformed(offset + bad.line, bad.reason, 0, unreadable=True)
                     break
-                dropped, unreadable = _after(path, offset + segment.lines, pending, ahead)
+                dropped, unreadable = _after(log, offset + segment.lines, pending, ahead)
                 malformed = unreadable or Malformed(
                     offset + bad.line, bad.reason, bad.dropped + dropped
                 )

@@ -18,8 +18,9 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 import msgspec
 
 from lifecheck.checker.reading import events as ev
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.reading.fields import Kind, describe, read
-from lifecheck.checker.reading.scan import U64_MAX, Cursor, LineError
+from lifecheck.checker.reading.scan import TRUNCATED, U64_MAX, Cursor, LineError
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +98,31 @@ def _variant(name: str, cls: type[ev.Event]) -> Variant:
 VARIANTS = {name: _variant(name, cls) for name, cls in ev.EVENT_TYPES.items()}
 
 
+#: How far before the end of a prefix an error must be for the prefix to decide it: the
+#: reader looks at most a few characters past the cursor (an escape, `true`, `-0`).
+_MARGIN = 64
+
+
 def parse_event(text: str) -> ev.Event:
     """The event on one line (valid UTF-8, no newline), or :class:`LineError` saying why
     serde_json rejects it."""
-    cursor = Cursor(text)
+    return _event(Cursor(text))
+
+
+def rejected_prefix(prefix: str) -> str | None:
+    """Why serde_json rejects every line that starts with ``prefix``, when the prefix alone
+    decides it (else ``None``): it is rejected before its end, and nothing the cursor
+    reached (a number's digits run to the cursor) could read otherwise with more text."""
+    cursor = Cursor(prefix)
+    try:
+        _event(cursor)
+    except LineError as error:
+        if str(error) != TRUNCATED and cursor.pos < len(prefix) - _MARGIN:
+            return str(error)
+    return None
+
+
+def _event(cursor: Cursor) -> ev.Event:
     char = cursor.peek()
     if char != "{":
         if not char:
@@ -116,7 +138,7 @@ def parse_event(text: str) -> ev.Event:
     name = cursor.string()
     variant = VARIANTS.get(name)
     if variant is None:
-        raise LineError(f'unknown event variant "{name}"')
+        raise LineError(f'unknown event variant "{capped(name)}"')
     cursor.expect(":", "`:` after the variant")
     event = _body(cursor, variant)
     char = cursor.peek()
@@ -138,7 +160,7 @@ def _second_key(cursor: Cursor, first: str) -> LineError:
         key = None
     if key in VARIANTS:
         return LineError(f"the object has 2 variant keys ({first}, {key}); exactly one is allowed")
-    named = f' "{key}"' if key is not None else ""
+    named = f' "{capped(key)}"' if key is not None else ""
     return LineError(f"the object has a second key{named} after {first}; only one is allowed")
 
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import msgspec
 
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord, listed
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.reading.events import U32, AgentKind, Provider, UtcDateTime
+from lifecheck.checker.reading.json_paths import locate
 
 # The daemon's types, after midtown.md §1.3 and §2.4, with serde's derive rules: a missing
 # `Option` field is null, unknown keys are ignored, every other field is required.
@@ -108,7 +110,7 @@ def parse_snapshot(data: bytes) -> Snapshot:
     try:
         projections = msgspec.json.decode(data, type=_Projections)
     except msgspec.ValidationError as error:  # msgspec gives the JSON path, not the byte
-        return _unusable(None, f"not the daemon's Projections ({error})")
+        return _not_projections(data, str(error))
     except msgspec.DecodeError as error:
         # "JSON is malformed: invalid character (byte 18)": the finding's line says where.
         what = re.sub(r"^JSON is malformed: | \(byte \d+\)$", "", str(error))
@@ -143,23 +145,40 @@ def _contradictions(agents: _AgentIndex) -> Iterator[Contradiction]:
     by_id = agents.by_id
     for key, agent in by_id.items():
         if agent.id != key:
-            message = (f"by_id key {key} holds a record whose id is {agent.id}: the daemon "
-                       f"keys it by {key}, and nothing reaches it by {agent.id}")  # fmt: skip
+            shown, own = capped(key), capped(agent.id)
+            message = (f"by_id key {shown} holds a record whose id is {own}: the daemon "
+                       f"keys it by {shown}, and nothing reaches it by {own}")  # fmt: skip
             yield Contradiction(key, agent.name, message)
     missing = "which by_id does not hold"
     for agent_id in dict.fromkeys(agents.running):
         if agent_id not in by_id:
-            yield Contradiction(None, None, f"running lists {agent_id}, {missing}")
+            yield Contradiction(None, None, f"running lists {capped(agent_id)}, {missing}")
     for label, routes in (("by_name", agents.by_name), ("by_task", agents.by_task),
                           ("by_thread", agents.by_thread)):  # fmt: skip
         for key, agent_id in routes.items():
             if agent_id not in by_id:
-                yield Contradiction(None, None, f"{label}[{key}] is {agent_id}, {missing}")
+                message = f"{label}[{capped(key)}] is {capped(agent_id)}, {missing}"
+                yield Contradiction(None, None, message)
     for channel, ids in agents.by_channel.items():
         for agent_id in dict.fromkeys(ids):
             if agent_id not in by_id:
-                message = f"by_channel[{channel}] lists {agent_id}, {missing}"
+                message = f"by_channel[{capped(channel)}] lists {capped(agent_id)}, {missing}"
                 yield Contradiction(None, None, message)
+
+
+def _not_projections(data: bytes, error: str) -> Snapshot:
+    """The snapshot is JSON but not ``Projections``: at the line of the value msgspec
+    rejects (of the end of an object missing a field), which the path names by its keys."""
+    what, _, path = error.partition(" - at `")
+    path = path.removesuffix("`") or "$"  # msgspec names no path for the document itself
+    missing = what.startswith("Object missing required field")
+    text = data.decode()
+    found = locate(text, path, _Projections, at_end=missing)
+    if found is None:
+        return _unusable(None, f"not the daemon's Projections ({capped(what)} - at `{path}`)")
+    shown, offset = found
+    line = _line_at(data, 0, line=text.count("\n", 0, offset) + 1)
+    return _unusable(line, f"not the daemon's Projections ({capped(what)} - at `{shown}`)")
 
 
 def _unusable(line: int | None, reason: str) -> Snapshot:

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lifecheck.checker.reading.agents import AgentIndex
+from lifecheck.checker.reading.echo import capped, listed
 from lifecheck.checker.reading.snapshot import Snapshot, parse_snapshot
 
 #: The prefix and suffix of the names the daemon's recovery looks at.
 _SNAPSHOT, _LOG = ("snapshot-", ".json"), ("log-", ".jsonl")
 _U64 = re.compile(r"\+?[0-9]+")
+#: A symbolic link loop, in words and as the system says it.
+_LOOP = f"symlink loop ({os.strerror(errno.ELOOP)})"
 
 
 class InputError(Exception):
@@ -70,21 +73,33 @@ def _stat(path: str) -> int:
 def reason(error: OSError) -> str:
     """``OSError`` in the words of one line: ``no such file or directory``."""
     if error.errno == errno.ELOOP:
-        return "symbolic link loop"
+        return _LOOP
     return (error.strerror or str(error)).lower()
 
 
-def _store(directory: str) -> Source:
+def _store(directory: str, seen: frozenset[tuple[int, int]] = frozenset()) -> Source:
+    """The store in ``directory``, or in its ``events`` folder (``seen``: the folders
+    looked in already, which an ``events`` symlink may lead back to)."""
     try:
         names = [entry.name for entry in os.scandir(directory)]
+        status = os.stat(directory)
     except OSError as error:
         raise InputError(f"{directory}: {reason(error)}") from None
     snapshots = _named(names, _SNAPSHOT)
     logs = _named(names, _LOG)
     if not snapshots and not logs:
         events = os.path.join(directory, "events")
-        if os.path.isdir(events):
-            return _store(events)
+        seen |= {(status.st_dev, status.st_ino)}
+        try:
+            inner = os.stat(events)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise InputError(f"{events}: {_LOOP}") from None
+            inner = None
+        if inner is not None and stat.S_ISDIR(inner.st_mode):
+            if (inner.st_dev, inner.st_ino) in seen:
+                raise InputError(f"{events}: {_LOOP}")
+            return _store(events, seen)
         raise InputError(f"{directory}: no Midtown event log (log-NNNN.jsonl) or snapshot here")
     chosen = snapshots[-1] if snapshots else None  # the lexicographically greatest name
     sequence = 0 if chosen is None else sequence_of(chosen)
@@ -95,7 +110,7 @@ def _store(directory: str) -> Source:
     notes = []
     ignored = [name for name in logs if name != log_name]
     if ignored:
-        notes.append(f"not replayed, as the daemon does not replay them: {', '.join(ignored)}")
+        notes.append(f"not replayed, as the daemon does not replay them: {listed(ignored)}")
     if not exists:
         notes.append(f"no {log_name}: no event to replay")
     source = Source(
@@ -150,9 +165,10 @@ def stale_choice(source: Source) -> str | None:
     than the newest one of the store."""
     if source.snapshot is None or source.newer_snapshot is None:
         return None
-    chosen = os.path.basename(source.snapshot)
+    chosen = capped(os.path.basename(source.snapshot))
     newer = os.path.basename(source.newer_snapshot)
     newest = sequence_of(newer)
+    newer = capped(newer)
     return (
         f"the daemon restarts from {chosen} (sequence {source.sequence}), the "
         f"lexicographically greatest name, and ignores the newer {newer} (sequence {newest}) "

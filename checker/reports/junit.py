@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.text import where
 from lifecheck.checker.rules.findings import Finding
-from lifecheck.checker.rules.reporting import echo
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
@@ -70,5 +70,5 @@ def _input_error(suite: ET.Element, report: InputReport) -> dict[str, int]:
 
 def _line(finding: Finding) -> str:
     """One line of a test case's text: printable, so that the XML stays valid."""
-    who = f" {printable(echo(finding.agent_name))}" if finding.agent_name else ""
+    who = f" {printable(capped(finding.agent_name))}" if finding.agent_name else ""
     return f"{where(finding)}:{who} {printable(finding.message)}"

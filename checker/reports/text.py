@@ -11,11 +11,11 @@ from typing import Any
 
 import msgspec
 
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.reports.data import InputReport, severities
 from lifecheck.checker.reports.jsonstream import streamed
 from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.rules.findings import Finding, short_id
-from lifecheck.checker.rules.reporting import echo
 from lifecheck.spec.catalogue import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -31,9 +31,9 @@ def _plural(count: int, word: str) -> str:
 
 def _agent(finding: Finding) -> str:
     if finding.agent_id is None:
-        return echo(finding.agent_name or "")
+        return capped(finding.agent_name or "")
     short = short_id(finding.agent_id)
-    return f"{echo(finding.agent_name)} ({short})" if finding.agent_name else short
+    return f"{capped(finding.agent_name)} ({short})" if finding.agent_name else short
 
 
 def where(finding: Finding) -> str:

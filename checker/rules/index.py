@@ -17,8 +17,9 @@ from typing import Any
 
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.rules.findings import short_id
-from lifecheck.checker.rules.reporting import NAMED, RELATED, Report, echo, more, who
+from lifecheck.checker.rules.reporting import NAMED, RELATED, Report, more, who
 from lifecheck.spec.catalogue import RuleId
 
 #: What must be unique among the running records of a kind, and how messages say it.
@@ -137,7 +138,7 @@ class SharedValues:
             return
         old = index.by_id.get(owner)
         if old is not None and not old.gc:
-            holder, thread = who(index, owner), echo(thread)
+            holder, thread = who(index, owner), capped(thread)
             self._report("fork-thread-rebound", line, event.id, event.name,
                          f"a Fork created for thread {thread} while by_thread[{thread}] names "
                          f"{holder}: the daemon rebinds the thread to the new fork and {holder} "
@@ -187,7 +188,7 @@ class SharedValues:
                 _, rule, where = _UNIQUE_BY_KIND[record.kind]
                 others = _others(ids, agent_id)
                 named = [who(index, i) for i in others[:NAMED]]
-                kind, value = record.kind, echo(unique[1])
+                kind, value = record.kind, capped(unique[1])
                 message = (
                     f"a second {kind} is running {where} {value}: {named[0]} is running too"
                     if count == 1
@@ -203,15 +204,15 @@ class SharedValues:
         others = list(islice((i for g, ids in groups.items() if g != group for i in ids), RELATED))
         shown = more([short_id(i) for i in others[:NAMED]], count)
         self._report("duplicate-running-name", line, agent_id, name,
-                     f"{count} other running record{'s' if count > 1 else ''} named {echo(name)}: "
-                     f"{shown}", related=tuple(others), related_count=count,
+                     f"{count} other running record{'s' if count > 1 else ''} named "
+                     f"{capped(name)}: {shown}", related=tuple(others), related_count=count,
                      before=before)  # fmt: skip
 
     def check_index_clobber(self, line: int, record: AgentRecord) -> None:
         """``gc-index-clobber``, before ``record`` is collected."""
         index = self._index
         clobbered = {
-            f"{label}[{echo(key)}]": owner
+            f"{label}[{capped(key)}]": owner
             for label, mapping, key in (
                 ("by_name", index.by_name, record.name),
                 ("by_task", index.by_task, record.task_id),
@@ -248,7 +249,7 @@ class SharedValues:
             if record is None or record.kind != "Lead" or agent_id not in index.running:
                 continue
             self._report("duplicate-running-lead-channel", line, agent_id, record.name,
-                         f"ChannelRenamed moves this running Lead into {echo(event.new_name)}, "
+                         f"ChannelRenamed moves this running Lead into {capped(event.new_name)}, "
                          f"where {named} {verb} already running",
                          related=tuple(residents), related_count=count)  # fmt: skip
         return listed

@@ -11,8 +11,9 @@ from collections import Counter
 
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.rules.findings import short_id
-from lifecheck.checker.rules.reporting import Report, echo, more
+from lifecheck.checker.rules.reporting import Report, more
 
 
 class SessionRules:
@@ -34,7 +35,7 @@ class SessionRules:
         (``by_name[name]``); ``running`` holds the first running, not collected records with
         the name and how many there are."""
         name, index, report = event.name, self._index, self._report
-        said = echo(name)
+        said = capped(name)
         first, count = running
         if name not in index.by_name:  # (an entry naming no record is a snapshot's doing)
             report("unknown-name", line, None, name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from lifecheck.checker.reading.agents import AgentIndex
+from lifecheck.checker.reading.echo import NAMES, capped
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.spec.catalogue import RuleId
 
@@ -29,28 +30,15 @@ class Report(Protocol):
     ) -> None: ...
 
 
-#: Characters of a value from the log a message repeats: a name or id is never this long,
-#: but a hostile or broken log may hold megabytes in one.
-ECHOED = 200
-
-
-def echo(value: str) -> str:
-    """``value`` as a message repeats it: at most :data:`ECHOED` characters, then how many
-    more there are."""
-    if len(value) <= ECHOED:
-        return value
-    return f"{value[:ECHOED]}… ({len(value) - ECHOED} more characters)"
-
-
 def who(index: AgentIndex, agent_id: str) -> str:
     """``name (short id)`` of a record, as messages name it."""
     record = index.by_id.get(agent_id)
     name = record.name if record is not None else "?"
-    return f"{echo(name)} ({short_id(agent_id)})"
+    return f"{capped(name)} ({short_id(agent_id)})"
 
 
 #: Other records a message names before it only counts the rest (docs/rules.md §4 "Size").
-NAMED = 5
+NAMED = NAMES
 #: Other records a finding relates (``related``; ``related_count`` has the full number).
 RELATED = 20
 
