@@ -4,7 +4,6 @@ to a smallest one that still gives a finding."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -19,6 +18,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
     write_output,
 )
+from lifecheck.checker.reading.opened import open_input
 from lifecheck.checker.reading.store import InputError, locate, read_snapshot
 from lifecheck.checker.reports.printable import printable
 from lifecheck.spec.catalogue import RULES
@@ -74,7 +74,8 @@ def minimize(path: str, rule: str, agent: str | None, semantics: str, target: st
         source = locate(path)
         if source.log is None:
             raise InputError(f"{path}: the store has no log to shrink")
-        lines = Path(source.log).read_bytes().split(b"\n")
+        with open_input(source.log) as log:  # its bytes when opened, as every reader does
+            lines = log.range().read(log.size).split(b"\n")
         snapshot = read_snapshot(source.snapshot) if source.snapshot else None
     wanted = Target(rule, agent)
     kept = shrink(lines, wanted, semantics, snapshot)
