@@ -176,21 +176,20 @@ def strings(node: object) -> Iterator[str]:
 
 
 def shown_escaped(shown: str, output: str) -> Check:
-    """The name appears as ``shown`` (backslash escapes) in the report of format ``output``,
-    which stays valid UTF-8 (and JSON, SARIF or XML), with nothing replaced or raw."""
+    """The name appears escaped (``shown``, a regular expression) in the report of format
+    ``output``, which stays valid UTF-8 (and JSON, SARIF or XML), nothing replaced or raw."""
 
     def check(ran: Ran, d: Path) -> None:
         text = ran.stdout.decode("utf-8")  # strict: not UTF-8 is a failure
         assert "\ufffd" not in text
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]|\\udc[89a-f]", text), "raw or surrogate"
         if output in ("json", "sarif"):  # a SARIF uri may percent-encode the backslash
-            assert any(shown in unquote(s) for s in strings(json.loads(text)))
+            assert any(re.search(shown, unquote(s)) for s in strings(json.loads(text)))
             assert not any(re.search("[\udc80-\udcff]", s) for s in strings(json.loads(text)))
-        elif output == "junit":
-            ET.fromstring(ran.stdout)  # valid XML
-            assert shown in text
         else:
-            assert shown in text
+            if output == "junit":
+                ET.fromstring(ran.stdout)  # valid XML
+            assert re.search(shown, text)
 
     return check
 
@@ -200,11 +199,8 @@ def one_line_per_finding(shown: str, count: int) -> Check:
 
     def check(ran: Ran, d: Path) -> None:
         lines = ran.stdout.decode("utf-8").splitlines()
-        at = [x for x in lines if x.strip().startswith(f"{shown}:")]
+        at = [x for x in lines if re.match(rf"\s*{shown}:\d+: (error|warning) [a-z-]+: ", x)]
         assert len(at) == count, lines
-        assert all(
-            re.match(rf"\s*{re.escape(shown)}:\d+: (error|warning) [a-z-]+: ", x) for x in at
-        )
 
     return check
 
@@ -212,8 +208,8 @@ def one_line_per_finding(shown: str, count: int) -> Check:
 def json_path(shown: str) -> Check:
     def check(ran: Ran, d: Path) -> None:
         document = ran.json()
-        assert {f["path"] for f in document["findings"]} == {shown}
-        assert [i["path"] for i in document["inputs"]] == [shown]
+        paths = [f["path"] for f in document["findings"]] + [document["inputs"][0]["path"]]
+        assert all(re.fullmatch(shown, path) for path in paths), paths
 
     return check
 
@@ -352,6 +348,11 @@ def _not_utf8_store(d: Path) -> list[Arg]:
 
 NEWLINE = "a\nb.jsonl"
 CONTROL = "c\x1b[31m\tz.jsonl"
+# How they are shown: backslash escapes (any usual spelling of each).
+SHOWN_NOT_UTF8 = r"log-\\x(?:ff|FF)\.jsonl"
+SHOWN_NEWLINE = r"a\\(?:n|x0a|x0A)b\.jsonl"
+SHOWN_STORE = r"st\\x(?:fe|FE)"
+SHOWN_CONTROL = r"c\\(?:x1b|x1B|e|033)\[31m\\(?:t|x09)z\.jsonl"
 
 
 def _named(name: str, *args: Arg) -> Callable[[Path], list[Arg]]:
@@ -635,22 +636,22 @@ CASES = [
     *(
         Case(f"not-utf8-name-{output}",
              lambda d, output=output: [*_not_utf8_name(d), "--format", output], 1,
-             check=shown_escaped("log-\\xff.jsonl", output))
+             check=shown_escaped(SHOWN_NOT_UTF8, output))
         for output in ("text", "json", "sarif", "junit", "html")
     ),
-    Case("not-utf8-store-folder", _not_utf8_store, 1, check=shown_escaped("st\\xfe", "text")),
+    Case("not-utf8-store-folder", _not_utf8_store, 1, check=shown_escaped(SHOWN_STORE, "text")),
     Case("not-utf8-missing-path", lambda d: ["check", b"missing-\xfe.jsonl"], 2,
-         unreadable("missing-\\xfe.jsonl")),
+         r"lifecheck: .*missing-\\x(?:fe|FE)\.jsonl.*"),
     Case("newline-in-name-text", _named(NEWLINE, "--no-explain"), 1,
-         check=one_line_per_finding("a\\nb.jsonl", 2)),
+         check=one_line_per_finding(SHOWN_NEWLINE, 2)),
     Case("newline-in-name-json", _named(NEWLINE, "--format", "json"), 1,
-         check=json_path("a\\nb.jsonl")),
+         check=json_path(SHOWN_NEWLINE)),
     Case("control-characters-in-name-text", _named(CONTROL, "--no-explain"), 1,
-         check=one_line_per_finding("c\\x1b[31m\\tz.jsonl", 2)),
+         check=one_line_per_finding(SHOWN_CONTROL, 2)),
     Case("control-characters-in-name-junit", _named(CONTROL, "--format", "junit"), 1,
-         check=shown_escaped("c\\x1b[31m\\tz.jsonl", "junit")),
+         check=shown_escaped(SHOWN_CONTROL, "junit")),
     Case("control-characters-in-name-sarif", _named(CONTROL, "--format", "sarif"), 1,
-         check=shown_escaped("c\\x1b[31m\\tz.jsonl", "sarif")),
+         check=shown_escaped(SHOWN_CONTROL, "sarif")),
     # --- snapshots -------------------------------------------------------------------------
     Case("snapshot-by-id-key-is-not-record-id", _renamed_by_id, 1, check=_snapshot_inconsistent),
     Case("pretty-snapshot-type-error-at-line-14", _type_error_line_14, 1,
