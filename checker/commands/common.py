@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 import msgspec
@@ -53,6 +54,17 @@ def write_output(data: bytes, target: str | None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@contextmanager
+def open_output(target: str | None) -> Iterator[BinaryIO]:
+    """A binary stream to write an output to: ``target``, or standard output."""
+    if target is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    with open(target, "wb") as out:
+        yield out
 
 
 def json_bytes(document: object) -> bytes:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
+import msgspec
 
-from lifecheck.checker.commands.common import (
-    json_bytes,
-    output_file_option,
-    semantics_option,
-    write_output,
-)
+from lifecheck.checker.commands.common import open_output, output_file_option, semantics_option
+from lifecheck.checker.commands.progress import Progress, stderr_bar
+
+#: lifecheck.testing.mixes.MIXES, named here so that starting the CLI does not import it.
+MIXES = ("messages", "agents", "no-restarts")
+#: Seconds of generating before the bar appears (on a terminal only).
+PROGRESS_AFTER = 2.0
 
 
 @click.command()
@@ -21,6 +26,12 @@ from lifecheck.checker.commands.common import (
     "--events", type=click.IntRange(min=1), default=1000, show_default=True, help="Lines to write."
 )
 @click.option("--agents", type=click.IntRange(min=1), help="Most agent records to create.")
+@click.option(
+    "--mix", type=click.Choice(MIXES), default="messages", show_default=True,
+    help="messages: mostly messages, as real logs are; agents: mostly agent events, about "
+    "one new agent in ten lines, with daemon restarts; no-restarts: that day repeated by a "
+    "daemon never restarted, whose records leak (its log breaks rules).",
+)  # fmt: skip
 @semantics_option
 @output_file_option
 @click.option(
@@ -28,20 +39,61 @@ from lifecheck.checker.commands.common import (
     type=click.Path(dir_okay=False),
     help="Write the findings a checker must give (JSON) here.",
 )
-def generate(faults: bool, seed: int, events: int, agents: int | None, semantics: str,
+def generate(faults: bool, seed: int, events: int, agents: int | None, mix: str, semantics: str,
              target: str | None, expect: str | None) -> None:  # fmt: skip
-    """Write a realistic Midtown log in the daemon's on-disk format.
+    """Write a realistic Midtown log in the daemon's on-disk format, line by line.
 
-    Without --faults the log breaks no rule of --semantics; with it, --expect lists each
-    injected fault as {"line", "rule"}: exactly the findings lifecheck gives.
+    Without --faults the log breaks no rule of --semantics (but with --mix no-restarts);
+    with it, --expect lists each injected fault as {"line", "rule"}: exactly the findings
+    lifecheck gives.
     """
-    from lifecheck.testing import generate as generate_log  # only this command needs it
+    if faults and mix == "no-restarts":
+        raise click.UsageError("--faults needs a log that breaks no rule of its own, not "
+                               "--mix no-restarts")  # fmt: skip
+    from lifecheck.testing import stream  # only this command needs it
 
-    log = generate_log(seed, events=events, agents=agents, faults=faults, semantics=semantics)
-    write_output(log.text(), target)
-    if expect is not None:
-        expected = {
-            "semantics": semantics,
-            "findings": [{"line": f.line, "rule": f.rule} for f in log.faults],
-        }
-        Path(expect).write_bytes(json_bytes(expected))
+    log = stream(seed, events=events, agents=agents, faults=faults, semantics=semantics, mix=mix)
+    written = 0
+    with (
+        open_output(target) as out,
+        _expectations(expect, semantics) as expected,
+        _progress(events) as progress,
+    ):
+        for lines, found in log:
+            lines.append(b"")
+            out.write(b"\n".join(lines))
+            for fault in found:
+                expected(fault.line, fault.rule)
+            written += len(lines) - 1
+            progress(written)
+
+
+@contextmanager
+def _expectations(target: str | None, semantics: str) -> Iterator[Callable[[int, str], None]]:
+    """Write each expected finding to ``target`` as it comes, in the JSON (indented like
+    every report) of ``{"semantics", "findings": [{"line", "rule"}, ...]}``."""
+    if target is None:
+        yield lambda line, rule: None
+        return
+    with open_output(target) as out:
+        out.write(b'{\n  "semantics": %s,\n  "findings": [' % msgspec.json.encode(semantics))
+        written = 0
+
+        def expected(line: int, rule: str) -> None:
+            nonlocal written
+            item = b'    {\n      "line": %d,\n      "rule": %s\n    }'
+            out.write((b",\n" if written else b"\n") + item % (line, msgspec.json.encode(rule)))
+            written += 1
+
+        yield expected
+        out.write(b"\n  ]\n}\n" if written else b"]\n}\n")
+
+
+@contextmanager
+def _progress(events: int) -> Iterator[Callable[[int], None]]:
+    """A bar on stderr for lines written, for someone watching a terminal (not in CI)."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda done: None
+        return
+    with Progress(events, stderr_bar("generating"), after=PROGRESS_AFTER) as bar:
+        yield bar
