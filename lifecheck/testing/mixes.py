@@ -39,9 +39,9 @@ MESSAGES = Mix("messages", weights=(*_DAEMON, ("message", 460)), crowd=64)
 #: restarts (the reconcile's stops, then the resumes) every few thousand lines.
 AGENTS = Mix(
     "agents",
-    weights=(("spawn", 30), ("stop", 30), ("report", 12), ("resume", 10), ("restart", 1),
-             ("collect", 30), ("session-not-found", 4), ("rename", 1), ("spawn-failed", 2),
-             ("stop-failed", 2), ("message", 14)),
+    weights=(("spawn", 480), ("stop", 480), ("report", 192), ("resume", 160), ("restart", 1),
+             ("collect", 480), ("session-not-found", 64), ("rename", 1), ("spawn-failed", 32),
+             ("stop-failed", 32), ("message", 224)),
     crowd=160,
 )  # fmt: skip
 
@@ -50,7 +50,7 @@ NO_RESTARTS = Mix(
     "no-restarts",
     weights=(*((move, weight) for move, weight in AGENTS.weights
                if move not in ("restart", "session-not-found")),
-             ("session-not-found", 1), ("crash", 3)),
+             ("session-not-found", 16), ("crash", 48)),
     crowd=AGENTS.crowd,
     leaks=True,
 )  # fmt: skip
