@@ -48,6 +48,17 @@ class TestStreaming:
         assert 0 < len(lines) < 1000
         assert all(json.loads(line) for line in lines)
 
+    def test_a_log_ending_with_a_chunk_has_no_empty_chunk(self, tmp_path: Path) -> None:
+        """When the last move fills a chunk exactly, no empty chunk (a blank line) follows."""
+        lines, _ = next(stream(1, events=10**6))
+        events = len(lines)
+        assert [events] == [len(chunk) for chunk, _ in stream(1, events=events)]
+        target = tmp_path / "log.jsonl"
+        assert 0 == run_cli("generate", "--seed", "1", "--events", str(events), "-o",
+                            str(target)).returncode  # fmt: skip
+        assert b"\n\n" not in target.read_bytes()
+        assert events == target.read_bytes().count(b"\n")
+
     def test_the_command_writes_its_first_line_before_it_ends(self) -> None:
         """`generate` writes to its output as it goes: the first line of a billion-line log
         is there to read while the command runs."""

@@ -60,11 +60,10 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, mix: str,
         _progress(events) as progress,
     ):
         for lines, found in log:
-            lines.append(b"")
-            out.write(b"\n".join(lines))
+            out.write(b"\n".join(lines) + b"\n")
             for fault in found:
                 expected(fault.line, fault.rule)
-            written += len(lines) - 1
+            written += len(lines)
             progress(written)
 
 

@@ -65,8 +65,9 @@ def stream(
     semantics: str = "d11b83e",
     mix: str = "messages",
 ) -> Iterator[Chunk]:
-    """The ``events`` lines of a log as they are made, a few hundred at a time, each chunk
-    with the faults injected among its lines. The same for the same arguments.
+    """The ``events`` lines of a log as they are made, a few hundred at a time (never
+    none), each chunk with the faults injected among its lines. The same for the same
+    arguments.
 
     ``agents`` caps how many agent records are created; ``mix`` (one of
     :data:`~lifecheck.testing.mixes.MIXES`) is how often the daemon makes each move; with
@@ -76,8 +77,8 @@ def stream(
     """
     c = Seeded(seed)
     fleet = Fleet(semantics=semantics, mix=MIXES[mix], max_agents=agents)
-    torn = faults and c.number(0, 3) == 0
-    last = events - 1 if torn else events
+    malformed_end = faults and c.number(0, 3) == 0
+    last = events - 1 if malformed_end else events
     while fleet.written + len(fleet.lines) < last:
         if faults and c.number(0, 49) == 0:
             inject(c, fleet)
@@ -87,10 +88,11 @@ def stream(
     lines, found = fleet.drain()
     del lines[last - (fleet.written - len(lines)) :]  # the log ends within the last move
     found = [fault for fault in found if fault.line <= last]
-    if torn:
+    if malformed_end:
         lines.append(MALFORMED)
         found.append(Fault(events, "parse-error"))
-    yield lines, found
+    if lines:
+        yield lines, found
 
 
 def generate(
