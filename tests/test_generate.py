@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import select
 import subprocess
 import sys
@@ -218,13 +219,13 @@ class TestProgress:
         monkeypatch.setattr(generate_command, "PROGRESS_AFTER", 0.0)
         monkeypatch.delenv("CI", raising=False)
         target = tmp_path / "log.jsonl"
-        args = ["--events", "3000", "-o", str(target)]
+        args = ["--events", "40000", "-o", str(target)]
         generate_command.generate.main(args, standalone_mode=False)
-        assert generate(0, events=3000).text() == target.read_bytes()
+        assert generate(0, events=40000).text() == target.read_bytes()
         shown = stderr.getvalue()
         if terminal:
-            assert "generating [" in shown
-            assert "100%" in shown
+            assert ["41%", "83%"] == re.findall(r"\d+%", shown)  # every 16,384 lines
+            assert shown.startswith("\rgenerating [")
             assert shown.endswith("\r\x1b[2K")
         else:
             assert "" == shown

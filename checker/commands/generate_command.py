@@ -15,8 +15,9 @@ from lifecheck.checker.commands.progress import Progress, stderr_bar
 
 #: lifecheck.testing.mixes.MIXES, named here so that starting the CLI does not import it.
 MIXES = ("messages", "agents", "no-restarts")
-#: Seconds of generating before the bar appears (on a terminal only).
-PROGRESS_AFTER = 2.0
+#: Seconds of generating before the bar appears (on a terminal only), and lines between
+#: two updates of it.
+PROGRESS_AFTER, SHOWN_EVERY = 2.0, 16384
 
 
 @click.command()
@@ -53,7 +54,7 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, mix: str,
     from lifecheck.testing import stream  # only this command needs it
 
     log = stream(seed, events=events, agents=agents, faults=faults, semantics=semantics, mix=mix)
-    written = 0
+    written = shown = 0
     with (
         open_output(target) as out,
         _expectations(expect, semantics) as expected,
@@ -64,7 +65,9 @@ def generate(faults: bool, seed: int, events: int, agents: int | None, mix: str,
             for fault in found:
                 expected(fault.line, fault.rule)
             written += len(lines)
-            progress(written)
+            if written - shown >= SHOWN_EVERY:
+                shown = written
+                progress(written)
 
 
 @contextmanager
