@@ -24,9 +24,16 @@ Without Hypothesis, from here:
 ``Fault``, ``GeneratedLog``
     ``log.lines`` (the physical lines, bytes without newlines), ``log.faults``, and
     ``log.text()`` (the file's bytes).
-``generate(seed, *, events=1000, agents=None, faults=False, semantics="d11b83e")``
-    A log of any length, the same for the same arguments (``lifecheck generate`` writes
-    one); ``agents`` caps the agent records, ``faults`` injects about one per fifty moves.
+``generate(seed, *, events=1000, agents=None, faults=False, semantics="d11b83e", mix="messages")``
+    A log of any length, the same for the same arguments; ``agents`` caps the agent
+    records, ``faults`` injects about one per fifty moves, ``mix`` is one of ``MIXES``.
+``stream(seed, ...)``
+    The same log as it is made, in chunks of a few hundred lines (``lines``, ``faults``),
+    in memory that does not grow with the log (``lifecheck generate`` writes it).
+``MIXES``
+    ``messages`` (four lines in five are messages), ``agents`` (mostly agent events,
+    about one new agent in ten lines, daemon restarts) and ``no-restarts`` (that busy day
+    from a daemon never restarted: records leak and pile up, and the log breaks rules).
 ``snapshot_bytes(index, now=EPOCH)``
     An agent index (:class:`lifecheck.checker.replay.projection.AgentIndex`) as the
     daemon's ``snapshot-NNNN.json``, to build a store around a log.
@@ -43,15 +50,17 @@ For example::
 
 The modules: :mod:`~lifecheck.testing.fleet` (the daemon's agents and the lines it writes),
 :mod:`~lifecheck.testing.moves` (what the daemon does), :mod:`~lifecheck.testing.faults`
-(the faults), :mod:`~lifecheck.testing.generator` (seeded runs),
+(the faults), :mod:`~lifecheck.testing.mixes` (how often the daemon does what),
+:mod:`~lifecheck.testing.generator` (seeded runs),
 :mod:`~lifecheck.testing.strategies` (Hypothesis runs) and
 :mod:`~lifecheck.testing.snapshot` (the snapshot writer).
 """
 
 from lifecheck.testing.faults import FAULTS
 from lifecheck.testing.fleet import Fault, GeneratedLog
-from lifecheck.testing.generator import generate
+from lifecheck.testing.generator import generate, stream
+from lifecheck.testing.mixes import MIXES
 from lifecheck.testing.snapshot import snapshot_bytes
 
 # Only names that need no Hypothesis: the strategies are in lifecheck.testing.strategies.
-__all__ = ["FAULTS", "Fault", "GeneratedLog", "generate", "snapshot_bytes"]
+__all__ = ["FAULTS", "MIXES", "Fault", "GeneratedLog", "generate", "snapshot_bytes", "stream"]

@@ -27,8 +27,7 @@ FAULTS = (
 
 def inject(c: Choices, fleet: Fleet) -> None:
     """Write one line that breaks exactly one rule (unless none applies now)."""
-    live, running = fleet.live(), fleet.running()
-    stopped = [a for a in live if a.stopped and not a.running]
+    live, running, stopped = fleet.live(), fleet.running(), fleet.stopped()
     # Running records that share nothing with another (forks can, after a rebound fault).
     alone = [a for a in running if not fleet.clashes(a)]
     owners = [a for a in stopped if fleet.by_name.get(a.name) == a.id and fleet.owns_indexes(a)]
@@ -43,9 +42,9 @@ def inject(c: Choices, fleet: Fleet) -> None:
     options += ["stop-not-running", "pid-zero"] if stopped else []
     options += ["pid-reuse"] if stopped and any(a.pid for a in running) else []
     options += ["duplicate-id"] if owners else []
-    options += ["fork-thread-rebound"] if forks else []
+    options += ["fork-thread-rebound"] if forks and fleet.room() else []
     options += ["duplicate-running-fork-thread"] if shadowed else []
-    options += ["event-after-gc"] if any(a.gc for a in fleet.agents.values()) else []
+    options += ["event-after-gc"] if fleet.collected else []
     options += ["gc-lead"] if [a for a in stopped if a.kind == "Lead"] else []
     rule = c.pick(options)
     if rule == "unknown-agent":
@@ -56,7 +55,7 @@ def inject(c: Choices, fleet: Fleet) -> None:
         fleet.fault(rule, "MentionRouted", message_id=c.uuid(), target_agent=c.uuid())
     elif rule in ("start-while-running", "resume-while-running"):
         agent = c.pick(alone)
-        agent.pid = fleet.pid()
+        fleet.run(agent, fleet.pid(c))
         if rule == "start-while-running":
             fleet.fault(rule, "AgentStarted", id=agent.id, pid=agent.pid, session_id=agent.session)
         else:
@@ -77,22 +76,21 @@ def inject(c: Choices, fleet: Fleet) -> None:
             return
         agent = c.pick(candidates)
         holders = [a.pid for a in running if a.pid]
-        agent.pid = 0 if rule == "pid-zero" else c.pick(holders)
-        agent.running, agent.stopped = True, False
+        fleet.run(agent, 0 if rule == "pid-zero" else c.pick(holders))
         fleet.fault(rule, "AgentResumed", id=agent.id, pid=agent.pid)
     elif rule == "duplicate-id":
         agent = c.pick(owners)
-        agent.session, agent.pid, agent.stopped = None, None, False
-        if agent.thread is not None:
-            fleet.by_thread[agent.thread] = agent.id
+        fleet.add(agent)
         fleet.fault(rule, "AgentCreated", id=agent.id, name=agent.name, kind=agent.kind,
                     agent_type="midtown-developer", provider="ClaudeCode", channel=agent.channel,
                     task_id=agent.task, bound_thread_id=agent.thread, icon=None,
                     color=None)  # fmt: skip
         if fleet.can_run(agent):
             start(c, fleet, agent)
+        else:  # never to be started: the model need not follow it
+            fleet.forget(agent)
     elif rule == "event-after-gc":
-        agent = c.pick([a for a in fleet.agents.values() if a.gc])
+        agent = c.pick(fleet.collected)
         fleet.fault(rule, "AgentStateReported", id=agent.id, state="idle")
     elif rule == "gc-lead":
         leads = [a for a in stopped if a.kind == "Lead" and fleet.owns_indexes(a)]
@@ -105,7 +103,7 @@ def inject(c: Choices, fleet: Fleet) -> None:
         _spawn_fork_for_taken_thread(c, fleet, c.pick(forks))
     elif rule == "duplicate-running-fork-thread":
         agent = c.pick(shadowed)
-        agent.pid, agent.running, agent.stopped = fleet.pid(), True, False
+        fleet.run(agent, fleet.pid(c))
         fleet.fault(rule, "AgentResumed", id=agent.id, pid=agent.pid)
 
 
@@ -119,12 +117,14 @@ def _spawn_fork_for_taken_thread(c: Choices, fleet: Fleet, old: Agent) -> None:
                 kind="Fork", agent_type="midtown-channel-lead", provider="ClaudeCode",
                 channel=agent.channel, task_id=None, bound_thread_id=agent.thread, icon=None,
                 color=None)  # fmt: skip
-    fleet.agents[agent.id] = agent
-    fleet.by_name[agent.name] = fleet.by_thread[old.thread] = agent.id
+    fleet.add(agent)
     clashes = fleet.clashes(agent)
     if not clashes:
         start(c, fleet, agent)
     elif clashes == {"duplicate-running-fork-thread"}:
-        agent.session, agent.pid, agent.running = c.uuid(), fleet.pid(), True
+        agent.session = c.uuid()
+        fleet.run(agent, fleet.pid(c))
         fleet.fault("duplicate-running-fork-thread", "AgentStarted", id=agent.id,
                     pid=agent.pid, session_id=agent.session)  # fmt: skip
+    else:  # never to be started: the model need not follow it
+        fleet.forget(agent)

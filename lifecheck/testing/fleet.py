@@ -6,22 +6,38 @@ What the daemon does is in :mod:`lifecheck.testing.moves`, the faults that can b
 in :mod:`lifecheck.testing.faults`, and driving it (seeded, or by Hypothesis draws) in
 :mod:`lifecheck.testing.generator` and :mod:`lifecheck.testing.strategies`. Every choice
 comes from a :class:`Choices`.
+
+The fleet follows only the records it may still write about: a collected record is
+forgotten (but for the last few, which faults name), and so is one that can never change
+again. What it holds is bounded by its mix's ``crowd``, not by the length of the log, and
+every step costs time in proportion to that at most.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass, field
-from itertools import count
 from typing import Any, Protocol, TypeVar
+
+import msgspec
+
+from lifecheck.testing.mixes import MESSAGES, Mix
 
 AUTHORS = ("btucker", "swift-river", "quiet-harbor")
 WORKER_NAMES = ("amber-field", "calm-meadow", "bright-cove", "swift-river")
 CHANNELS = ("midtown", "backend", "frontend")
 STOP_REASONS = ("process exited", "idle worker", "task completed", "PR opened, waiting for review")
 RESTART = "process not found on startup"
+#: Linux hands out pids one after the other up to ``pid_max`` (32768 on many machines), then
+#: wraps around to 300; a pid a live process holds is skipped. Between two agents, other
+#: processes take about ``PID_STEP``.
+FIRST_PID, PID_STEP, PID_MIN, PID_MAX = 4100, 7, 300, 32768
+#: A line the daemon cannot read: the first version's AgentResumed, without its pid.
+MALFORMED = b'{"AgentResumed":{"id":"legacy-without-pid"}}'
+RECENT, COLLECTED = 20, 16  # the newest records messages are about; collected ones kept
+
+_encode = msgspec.json.encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +73,7 @@ class Choices(Protocol):
     def uuid(self) -> str: ...
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Agent:
     """One agent record as the daemon holds it."""
 
@@ -72,66 +88,120 @@ class Agent:
     running: bool = False
     stopped: bool = False
     gc: bool = False
+    shared: list[tuple[str, str | None]] = field(default_factory=list)  # while running
 
 
-@dataclass
+def _shared(agent: Agent) -> list[tuple[str, str | None]]:
+    """What two running records must not share: any other running record sharing one of
+    these is a ``duplicate-running-*`` clash."""
+    keys: list[tuple[str, str | None]] = [("name", agent.name)]
+    if agent.task is not None:
+        keys.append(("task", agent.task))
+    if agent.kind == "Lead":
+        keys.append(("lead", agent.channel))
+    elif agent.kind == "Fork" and agent.thread is not None:
+        keys.append(("fork", agent.thread))
+    return keys
+
+
+@dataclass(eq=False)
 class Fleet:
     """The daemon as far as the log can tell: agents, routing by name, the lines written."""
 
     semantics: str = "d11b83e"
-    agents: dict[str, Agent] = field(default_factory=dict)
+    mix: Mix = MESSAGES
+    max_agents: int | None = None  # most records ever created
+    agents: dict[str, Agent] = field(default_factory=dict)  # followed: not collected
     by_name: dict[str, str] = field(default_factory=dict)
     by_thread: dict[str, str] = field(default_factory=dict)
-    lines: list[bytes] = field(default_factory=list)
-    faults: list[Fault] = field(default_factory=list)
+    leads: dict[str | None, Agent] = field(default_factory=dict)  # followed, by channel
+    lines: list[bytes] = field(default_factory=list)  # written since the last drain
+    faults: list[Fault] = field(default_factory=list)  # injected since the last drain
+    written: int = 0  # lines drained
+    created: int = 0
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
-    not_found: Counter[str] = field(default_factory=Counter)
-    max_agents: int | None = None
-    chatter: int = 0  # percent of moves that are only messages
-    _pids: count[int] = field(default_factory=lambda: count(41000, 7))
-    _serial: count[int] = field(default_factory=lambda: count(1))
+    not_found: Counter[str] = field(default_factory=Counter)  # by worker name
+    recent: list[Agent] = field(default_factory=list)
+    collected: list[Agent] = field(default_factory=list)
+    _running: dict[str, Agent] = field(default_factory=dict)
+    _stopped: dict[str, Agent] = field(default_factory=dict)
+    _sharing: dict[tuple[str, str | None], list[Agent]] = field(default_factory=dict)
+    _held: Counter[int] = field(default_factory=Counter)  # pids of followed running records
+    _next_pid: int = FIRST_PID
+    _serial: int = 0
 
     # --- writing --------------------------------------------------------------------
 
     def emit(self, variant: str, **fields: Any) -> None:
         """Append one event in the daemon's compact, externally tagged format."""
-        body = json.dumps({variant: fields}, separators=(",", ":"), ensure_ascii=False)
-        self.lines.append(body.encode())
+        self.lines.append(_encode({variant: fields}))
 
     def fault(self, rule: str, variant: str | None = None, **fields: Any) -> None:
         """Append a line that breaks ``rule``, and remember where."""
         if variant is None:
-            self.lines.append(b'{"AgentResumed":{"id":"legacy-without-pid"}}')
+            self.lines.append(MALFORMED)
         else:
             self.emit(variant, **fields)
-        self.faults.append(Fault(len(self.lines), rule))
+        self.faults.append(Fault(self.written + len(self.lines), rule))
 
-    def pid(self) -> int:
-        return next(self._pids)
+    def drain(self) -> tuple[list[bytes], list[Fault]]:
+        """The lines written since the last drain and the faults among them, handed out."""
+        lines, faults, self.lines, self.faults = self.lines, self.faults, [], []
+        self.written += len(lines)
+        return lines, faults
+
+    def pid(self, c: Choices) -> int:
+        """The pid the OS gives the next agent: other processes took a few since the last
+        one, and it skips those live processes hold."""
+        pid = _after(self._next_pid, c.number(1, 2 * PID_STEP))
+        while pid in self._held:
+            pid = _after(pid, 1)
+        self._next_pid = pid
+        return pid
 
     def serial(self) -> int:
         """The next number for a task subject, a PR, a ghost name or a renamed channel."""
-        return next(self._serial)
+        self._serial += 1
+        return self._serial
 
     # --- queries --------------------------------------------------------------------
 
     def live(self) -> list[Agent]:
-        return [a for a in self.agents.values() if not a.gc]
+        return list(self.agents.values())
 
     def running(self) -> list[Agent]:
-        return [a for a in self.agents.values() if a.running]
+        return list(self._running.values())
+
+    def stopped(self) -> list[Agent]:
+        """Followed records stopped and not running since."""
+        return list(self._stopped.values())
+
+    def room(self) -> bool:
+        """Another record may be created: the fleet holds fewer than its crowd, and the
+        cap on records created is not reached."""
+        cap = self.max_agents
+        return len(self.agents) < self.mix.crowd and (cap is None or self.created < cap)
 
     def can_run(self, agent: Agent) -> bool:
         """Starting it would duplicate no running name, task, fork thread or lead channel."""
-        return not self.clashes(agent)
+        sharing = self._sharing
+        for key in _shared(agent):
+            for other in sharing.get(key, ()):
+                if other.id != agent.id:
+                    return False
+        return True
 
     def clashes(self, agent: Agent) -> set[str]:
         """The ``duplicate-running-*`` rules starting ``agent`` now would break (a task
         shared with any kind counts; a fork on the thread is not also a name clash)."""
+        others = {
+            other.id: other
+            for key in _shared(agent)
+            for other in self._sharing.get(key, ())
+            if other.id != agent.id
+        }
         found = set()
-        for other in self.running():
-            if other.id == agent.id:
-                continue
+        for other in others.values():
             same_thread = agent.thread is not None and other.thread == agent.thread
             if agent.kind == other.kind == "Fork" and same_thread:
                 found.add("duplicate-running-fork-thread")
@@ -150,9 +220,116 @@ class Fleet:
             return False
         return self.by_name.get(agent.name, agent.id) == agent.id
 
+    def size(self) -> int:
+        """How many entries the model holds (bounded by the mix's ``crowd``)."""
+        held: tuple[Sized, ...] = (
+            self.agents, self.by_name, self.by_thread, self.leads, self.lines, self.faults,
+            self.not_found, self.recent, self.collected, self._running, self._stopped,
+            self._sharing, self._held,
+        )  # fmt: skip
+        return sum(len(entries) for entries in held)
+
+    # --- what the daemon does to its records (the caller writes the lines) -------------
+
+    def add(self, agent: Agent) -> None:
+        """A record created, or a record not running created again (the same id: the
+        daemon replaces it whole)."""
+        agent.session, agent.pid, agent.stopped = None, None, False
+        self._stopped.pop(agent.id, None)
+        self.agents[agent.id] = agent
+        self.by_name[agent.name] = agent.id
+        if agent.thread is not None:
+            self.by_thread[agent.thread] = agent.id
+        if agent.kind == "Lead":
+            self.leads[agent.channel] = agent
+        self.created += 1
+        self.recent.append(agent)
+        if len(self.recent) > RECENT:
+            del self.recent[0]
+
+    def run(self, agent: Agent, pid: int) -> None:
+        """Started or resumed with ``pid`` (again, if it was running)."""
+        self._release(agent)
+        agent.pid, agent.running, agent.stopped = pid, True, False
+        self._stopped.pop(agent.id, None)
+        self._running[agent.id] = agent
+        agent.shared = _shared(agent)
+        for key in agent.shared:
+            self._sharing.setdefault(key, []).append(agent)
+        if pid:
+            self._held[pid] += 1
+
+    def halt(self, agent: Agent) -> None:
+        """Stopped: not running, no pid, ``stopped_at`` set."""
+        self._release(agent)
+        agent.pid, agent.stopped = None, True
+        self._stopped[agent.id] = agent
+
     def collect(self, agent: Agent) -> None:
-        """What collecting it does to the fleet (the caller writes the line)."""
-        agent.gc, agent.running = True, False
+        """Garbage-collected: the daemon drops its routing entries; the model forgets it
+        but for the last few collected."""
+        self._release(agent)
+        agent.gc = True
         self.by_name.pop(agent.name, None)
         if agent.thread is not None:
             self.by_thread.pop(agent.thread, None)
+        self._drop(agent)
+        self.collected.append(agent)
+        if len(self.collected) > COLLECTED:
+            del self.collected[0]
+
+    def forget(self, agent: Agent) -> None:
+        """Never to be written about again (left running or in limbo by a daemon that
+        leaks, or never started): its routing entries stay while a followed record needs
+        them (one with the same name or thread must not take them for its own)."""
+        self._release(agent)
+        self._drop(agent)
+        others, name, thread = self.agents.values(), agent.name, agent.thread
+        if self.by_name.get(name) == agent.id and all(a.name != name for a in others):
+            del self.by_name[name]
+        if (
+            thread is not None
+            and self.by_thread.get(thread) == agent.id
+            and all(a.thread != thread for a in others)
+        ):
+            del self.by_thread[thread]
+
+    def rename(self, old: str, new: str) -> None:
+        """``ChannelRenamed``: the channel's records move (a lead keeps its name)."""
+        self.channels[self.channels.index(old)] = new
+        for agent in self.agents.values():
+            if agent.channel == old:
+                running = agent.running
+                if running:
+                    self._release(agent)
+                agent.channel = new
+                if running:
+                    self.run(agent, agent.pid or 0)
+        if old in self.leads:
+            self.leads[new] = self.leads.pop(old)
+
+    def _release(self, agent: Agent) -> None:
+        """No longer running (its pid, if any, stays on the record)."""
+        if self._running.pop(agent.id, None) is None:
+            return
+        agent.running = False
+        for key in agent.shared:
+            holders = self._sharing[key]
+            holders.remove(agent)
+            if not holders:
+                del self._sharing[key]
+        if agent.pid:
+            self._held[agent.pid] -= 1
+            if not self._held[agent.pid]:
+                del self._held[agent.pid]
+
+    def _drop(self, agent: Agent) -> None:
+        del self.agents[agent.id]
+        self._stopped.pop(agent.id, None)
+        if agent.kind == "Lead" and self.leads.get(agent.channel) is agent:
+            del self.leads[agent.channel]
+
+
+def _after(pid: int, step: int) -> int:
+    pid += step
+    return pid if pid < PID_MAX else pid - PID_MAX + PID_MIN

@@ -40,6 +40,7 @@ from lifecheck.testing.fleet import (
     GeneratedLog,
 )
 from lifecheck.testing.generator import generate, run
+from lifecheck.testing.mixes import MODEL
 
 __all__ = [
     "FAULTS",
@@ -74,7 +75,7 @@ class _Drawn:
 @st.composite
 def valid_logs(draw: st.DrawFn, semantics: str = "d11b83e", max_moves: int = 60) -> GeneratedLog:
     """A log the daemon could write in which lifecheck under ``semantics`` finds nothing."""
-    fleet, c = Fleet(semantics=semantics), _Drawn(draw)
+    fleet, c = Fleet(semantics=semantics, mix=MODEL), _Drawn(draw)
     run(c, fleet, c.number(1, max_moves), set(), parse_error=False)
     return GeneratedLog(tuple(fleet.lines))
 
@@ -87,7 +88,7 @@ def faulty_logs(
 
     A malformed line (``parse-error``) may end it: the daemon would stop there too.
     """
-    fleet, c = Fleet(semantics=semantics), _Drawn(draw)
+    fleet, c = Fleet(semantics=semantics, mix=MODEL), _Drawn(draw)
     moves = c.number(1, max_moves)
     faulty = set(draw(st.lists(st.integers(0, moves - 1), min_size=1, max_size=max_faults)))
     run(c, fleet, moves, faulty, parse_error=c.number(0, 9) == 0)
