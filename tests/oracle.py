@@ -608,44 +608,25 @@ def _check_rename(st: State, old: str, new: str, line: int, add: Add) -> None:
 def _check_duplicates_after_start(st: State, aid: str, line: int, add: Add) -> None:
     r = st.by_id[aid]
     reported: set[str] = set()
-    # AMBIGUITY: a null task / null channel never matches another null one.
-    if r["kind"] == "Worker" and r["task_id"] is not None:
-        # duplicate-running-worker-task (revised rules.md): one finding per event.
-        workers = {
+    # AMBIGUITY: a null task / null channel never matches another null one. Each rule gives
+    # one finding per event (revised rules.md); the others it finds count as reported.
+    for kind, unique, rule in (
+        ("Worker", "task_id", "duplicate-running-worker-task"),
+        ("Fork", "bound_thread_id", "duplicate-running-fork-thread"),
+        ("Lead", "channel", "duplicate-running-lead-channel"),
+    ):
+        if r["kind"] != kind or r[unique] is None:
+            continue
+        others = {
             other
             for other in running_records(st)
             if other != aid
-            and st.by_id[other]["kind"] == "Worker"
-            and st.by_id[other]["task_id"] == r["task_id"]
+            and st.by_id[other]["kind"] == kind
+            and st.by_id[other][unique] == r[unique]
         }
-        if workers:
-            add("duplicate-running-worker-task", line, aid, r["name"])
-            reported |= workers
-    if r["kind"] == "Fork" and r["bound_thread_id"] is not None:
-        # duplicate-running-fork-thread (revised rules.md): one finding per event.
-        forks = {
-            other
-            for other in running_records(st)
-            if other != aid
-            and st.by_id[other]["kind"] == "Fork"
-            and st.by_id[other]["bound_thread_id"] == r["bound_thread_id"]
-        }
-        if forks:
-            add("duplicate-running-fork-thread", line, aid, r["name"])
-            reported |= forks
-    if r["kind"] == "Lead" and r["channel"] is not None:
-        # AMBIGUITY: unlike the worker rule, the lead rule does not say "one finding per other
-        # record", so it gives one finding per event; all the other leads count as reported.
-        leads = {
-            other
-            for other in running_records(st)
-            if other != aid
-            and st.by_id[other]["kind"] == "Lead"
-            and st.by_id[other]["channel"] == r["channel"]
-        }
-        if leads:
-            add("duplicate-running-lead-channel", line, aid, r["name"])
-            reported |= leads
+        if others:
+            add(rule, line, aid, r["name"])
+            reported |= others
     same_name = [
         other
         for other in running_records(st)
