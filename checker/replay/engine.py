@@ -16,7 +16,7 @@ from typing import Any
 
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
-from lifecheck.checker.replay.history import Evidence, History, explain_finding
+from lifecheck.checker.replay.history import History, story_of
 from lifecheck.checker.replay.observers import Observer
 from lifecheck.checker.replay.projection import PROJECTIONS, session_target
 from lifecheck.checker.replay.states import FACTS, STATE_OF, STATE_RULE, entries
@@ -24,7 +24,6 @@ from lifecheck.checker.rules.findings import Finding
 from lifecheck.checker.rules.index import SharedValues
 from lifecheck.checker.rules.names import SessionRules
 from lifecheck.checker.rules.references import check_reference, report_unknown_agent
-from lifecheck.checker.rules.reporting import who
 from lifecheck.checker.rules.states import check_end, entered_message
 from lifecheck.checker.rules.transitions import report_forbidden
 from lifecheck.spec.catalogue import RuleId
@@ -236,8 +235,9 @@ class Replay:
         index, shared = self.index, self.shared
         listed = shared.check_renamed(line, event)
         self._apply(index, event)
-        for agent_id in listed:
-            if (record := index.by_id.get(agent_id)) is not None:
+        running, by_id = index.running, index.by_id
+        for agent_id in listed:  # only a running Lead is listed by its channel
+            if agent_id in running and (record := by_id.get(agent_id)) and record.kind == "Lead":
                 shared.resync(record)
 
     def _reference(self, line: int, event: Any) -> None:
@@ -318,14 +318,14 @@ class Replay:
         ``related_count`` is how many records ``related`` stands for (all of them by
         default)."""
         path = path or self.path
-        evidence: tuple[Evidence, ...] = ()
-        explanation = None
+        story = None
         if self._history is not None and rule != "parse-error":
-            record = self.index.by_id.get(agent_id) if agent_id else None
-            evidence, explanation = explain_finding(
-                rule=rule, line=line, agent_id=agent_id, related=related, message=message,
+            by_id = self.index.by_id
+            record = by_id.get(agent_id) if agent_id else None
+            story = story_of(
+                self._history, lambda i: r.name if (r := by_id.get(i)) else None,
+                agent_id=agent_id, related=related,
                 event=None if self._event is None else type(self._event).__name__,
-                history=self._history, who=lambda i: who(self.index, i), path=path,
                 session_gone_at=self.sessions.gone_at(record.session_id) if record else None,
             )  # fmt: skip
         self._emit(
@@ -341,8 +341,7 @@ class Replay:
                 before=before,
                 after=after,
                 dropped=dropped,
-                evidence=evidence,
-                explanation=explanation,
+                story=story,
             )
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.replay.observers import Observer
 from lifecheck.spec.catalogue import Family, rules_of
 
@@ -24,6 +25,12 @@ NAMED = 5
 
 #: State changes kept per record: enough to show what set a stale value.
 KEPT_MOVES = 2
+
+Move = tuple[int, str, str]  # (line, event, the state it left the record in)
+#: Where a record comes from (the line that created it, or the state the snapshot holds it
+#: in; ``None``: unknown), and its last moves.
+Past = tuple[int | str | None, tuple[Move, ...]]
+_UNKNOWN: Past = (None, ())
 
 _IN = {"limbo": "in limbo", "running-without-session": "running without a session"}
 
@@ -41,70 +48,94 @@ class Evidence:
 class History(Observer):
     """Per record: its creation (or snapshot) and its last :data:`KEPT_MOVES` state changes."""
 
-    __slots__ = ("_log", "_moves", "_origin", "_snapshot")
+    __slots__ = ("_past", "log", "snapshot")
 
     def __init__(self, log: str, snapshot: str) -> None:
-        self._log, self._snapshot = log, snapshot
-        self._origin: dict[str, Evidence] = {}
-        # The last (line, event, state) moves, as a tuple (a deque per record costs 600
-        # bytes): cheap to keep, turned into Evidence when asked for.
-        self._moves: dict[str, tuple[tuple[int, str, str], ...]] = {}
+        self.log, self.snapshot = log, snapshot
+        # Per record, one small tuple (plain data, replaced and never changed, so a story
+        # can keep it by reference): where it comes from, and its last moves.
+        self._past: dict[str, Past] = {}
 
     def loaded(self, agent_id: str, state: str) -> None:
         """The record comes from the snapshot, in ``state``."""
-        origin = Evidence(
-            self._snapshot, None, agent_id, f"in the snapshot, {_IN.get(state, state)}"
-        )
-        self._origin[agent_id] = origin
-        self._moves[agent_id] = ()
+        self._past[agent_id] = (state, ())
 
     def created(self, agent_id: str, line: int) -> None:
         """``AgentCreated`` at ``line`` (re)starts the record's history."""
-        self._origin[agent_id] = Evidence(self._log, line, agent_id, "created")
-        self._moves[agent_id] = ()
+        self._past[agent_id] = (line, ())
 
     def moved(self, line: int, agent_id: str, event: str, before: str | None, after: str) -> None:
         """``event`` at ``line`` moved the record into ``after`` (a creation starts anew)."""
         if event == "AgentCreated":
             return
-        kept = self._moves.get(agent_id, ())[1 - KEPT_MOVES :]
-        self._moves[agent_id] = (*kept, (line, event, after))
+        origin, moves = self._past.get(agent_id, _UNKNOWN)
+        self._past[agent_id] = (origin, (*moves[1 - KEPT_MOVES :], (line, event, after)))
 
-    def before(self, agent_id: str, line: int | None) -> list[Evidence]:
-        """What matters about the record before ``line`` (everything when ``None``)."""
-        kept = [self._origin[agent_id]] if agent_id in self._origin else []
-        return kept + [
-            Evidence(self._log, at, agent_id, f"{event} left it {_IN.get(state, state)}")
-            for at, event, state in self._moves.get(agent_id, ())
-            if line is None or at < line
-        ]
+    def past(self, agent_id: str) -> Past:
+        """Where the record comes from, and its last :data:`KEPT_MOVES` state changes."""
+        return self._past.get(agent_id, _UNKNOWN)
 
 
-def explain_finding(
+#: What the history held about one record when a finding was made: its id, its name
+#: (``None``: no such record) and its past, by reference, so keeping it costs nothing.
+Known = tuple[str, str | None, Past]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """What a finding's evidence and explanation are made from, captured as it is found
+    and told only when a report shows it (:func:`tell`)."""
+
+    event: str | None
+    records: tuple[Known, ...]  # the finding's record first, then the others it names
+    log: str
+    snapshot: str
+    session_gone_at: int | None = None
+
+
+def story_of(
+    history: History,
+    names: Callable[[str], str | None],
     *,
-    rule: str,
-    line: int | None,
-    event: str | None,
     agent_id: str | None,
     related: tuple[str, ...],
-    message: str,
-    history: History,
-    who: Callable[[str], str],
-    path: str,
-    session_gone_at: int | None = None,
-) -> tuple[tuple[Evidence, ...], str]:
-    """The evidence for a finding and its explanation: a Let line per record, then a Then.
+    event: str | None,
+    session_gone_at: int | None,
+) -> Story:
+    """The story of a finding about ``agent_id`` and the others it names (``names`` gives
+    a record's name, or ``None`` for no record)."""
+    ids = dict.fromkeys(([agent_id] if agent_id else []) + list(related[:NAMED]))
+    records = tuple((i, names(i), history.past(i)) for i in ids)
+    return Story(event, records, history.log, history.snapshot, session_gone_at)
 
-    ``session_gone_at`` is the line where the record's session hit 'No conversation found',
-    if it did (it matters to the rules about dead sessions).
-    """
+
+def _before(story: Story, known: Known, line: int | None) -> list[Evidence]:
+    """What mattered about a record before ``line`` (everything when ``None``)."""
+    agent_id, _, (origin, moves) = known
+    if origin is None:
+        kept = []
+    elif isinstance(origin, int):
+        kept = [Evidence(story.log, origin, agent_id, "created")]
+    else:
+        kept = [
+            Evidence(story.snapshot, None, agent_id, f"in the snapshot, {_IN.get(origin, origin)}")
+        ]
+    return kept + [
+        Evidence(story.log, at, agent_id, f"{event} left it {_IN.get(state, state)}")
+        for at, event, state in moves
+        if line is None or at < line
+    ]
+
+
+def tell(
+    story: Story, *, rule: str, line: int | None, message: str, path: str, agent_id: str | None
+) -> tuple[tuple[Evidence, ...], str]:
+    """The evidence for a finding and its explanation: a Let line per record, then a Then."""
     end = rule in END_RULES
     evidence: list[Evidence] = []
     lets = []
-    # The record and the others its message names: one Let for each, R to W.
-    records = dict.fromkeys(([agent_id] if agent_id else []) + list(related[:NAMED]))
     # Records with no past (one created by the finding's own line) get no Let, nor a letter.
-    known = [(r, past) for r in records if (past := history.before(r, None if end else line))]
+    known = [(k, past) for k in story.records if (past := _before(story, k, None if end else line))]
     for letter, (record, past) in zip("RSTUVW", known, strict=False):
         evidence += past
         steps = "; ".join(
@@ -113,13 +144,13 @@ def explain_finding(
             else f"at line {item.line} {item.what}"
             for item in past
         )  # fmt: skip
-        lets.append(f"Let {letter} be {who(record)}: {steps}.")
-    if session_gone_at is not None and rule in SESSION_RULES:
-        gone = Evidence(
-            path, session_gone_at, agent_id, "AgentSessionNotFound: its session is gone"
-        )
+        record_id, name, _ = record
+        lets.append(f"Let {letter} be {capped(name or '?')} ({record_id[:8]}): {steps}.")
+    gone_at, event = story.session_gone_at, story.event
+    if gone_at is not None and rule in SESSION_RULES:
+        gone = Evidence(path, gone_at, agent_id, "AgentSessionNotFound: its session is gone")
         evidence = sorted([*evidence, gone], key=lambda e: (e.agent_id != agent_id, e.line or 0))
-        lets.append(f"Let line {session_gone_at} (AgentSessionNotFound) say its session is gone.")
+        lets.append(f"Let line {gone_at} (AgentSessionNotFound) say its session is gone.")
     if end:
         then = f"Then it is {message}."
     elif line is None:

@@ -9,6 +9,7 @@ log, so ``stopped_at`` is tracked only as set or not.
 from __future__ import annotations
 
 from collections.abc import Callable
+from sys import intern
 from typing import Any
 
 from lifecheck.checker.reading import events as ev
@@ -17,12 +18,14 @@ from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
 
 def _created(index: AgentIndex, event: ev.AgentCreated) -> None:
     # The record is replaced whole; `running` is left as it was, even for a reused id.
+    # Names, kinds, types and providers repeat across records: one string each (interned)
+    # instead of one per record.
     index.by_id[event.id] = AgentRecord(
         id=event.id,
-        name=event.name,
-        kind=event.kind,
-        agent_type=event.agent_type,
-        provider=event.provider,
+        name=intern(event.name),
+        kind=intern(event.kind),
+        agent_type=intern(event.agent_type),
+        provider=intern(event.provider),
         channel=event.channel,
         task_id=event.task_id,
         bound_thread_id=event.bound_thread_id,

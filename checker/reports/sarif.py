@@ -80,7 +80,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "after": finding.after,
         "dropped": finding.dropped,
     }
-    text = "\n".join(filter(None, (printable(finding.message), finding.explanation)))
+    evidence, explanation = finding.explained()
+    text = "\n".join(filter(None, (printable(finding.message), explanation)))
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
@@ -89,7 +90,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "locations": [{"physicalLocation": location}],
         "properties": {key: value for key, value in properties.items() if value not in (None, [])},
     }
-    related = [e for e in finding.evidence if (e.path, e.line) != (finding.path, finding.line)]
+    related = [e for e in evidence if (e.path, e.line) != (finding.path, finding.line)]
     if related:
         result["relatedLocations"] = [
             {

@@ -99,8 +99,9 @@ def text_lines(
             yield "  no findings\n"
         for finding in report.findings:
             yield f"  {render_finding(finding, colour=colour)}\n"
-            if finding.explanation and (left is None or left > 0):
-                for sentence in finding.explanation.splitlines():
+            explanation = finding.explanation if left is None or left > 0 else None
+            if explanation:  # told only for the findings shown explained
+                for sentence in explanation.splitlines():
                     for row in textwrap.wrap(printable(sentence), 92, subsequent_indent="  "):
                         yield f"      {row}\n"
                 left = None if left is None else left - 1
@@ -175,13 +176,14 @@ def json_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[byte
 
 
 def _json_finding(f: Finding) -> _JsonFinding:
+    evidence, explanation = f.explained()
     return _JsonFinding(
         rule=f.rule, severity=str(f.severity), path=printable(f.path), line=f.line,
         agent_id=f.agent_id, agent_name=f.agent_name, message=printable(f.message),
         related=list(f.related), related_count=f.related_count, before=f.before,
-        after=f.after, dropped=f.dropped, explanation=f.explanation,
+        after=f.after, dropped=f.dropped, explanation=explanation,
         evidence=[_JsonEvidence(printable(e.path), e.line, e.agent_id, e.what)
-                  for e in f.evidence],
+                  for e in evidence],
     )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lifecheck.checker.replay.history import Evidence
+from lifecheck.checker.replay.history import Evidence, Story, tell
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
 
@@ -15,8 +15,9 @@ class Finding:
     ``line`` is ``None`` for a record only a snapshot holds. ``related`` names the other
     records involved (the first 20 of ``related_count``); ``before`` and ``after`` are the
     record's spec states around the event; ``dropped`` is set for ``parse-error`` only.
-    ``evidence`` holds the lines that matter and ``explanation`` says in words why the rule
-    holds (see :mod:`lifecheck.checker.replay.history`).
+    ``story`` holds, by reference, what the replay knew of the records involved, from which
+    ``evidence`` (the lines that matter) and ``explanation`` (why the rule holds, in words)
+    are told when a report shows them (see :mod:`lifecheck.checker.replay.history`).
     """
 
     rule: RuleId
@@ -30,8 +31,25 @@ class Finding:
     before: str | None = None
     after: str | None = None
     dropped: int | None = None
-    evidence: tuple[Evidence, ...] = ()
-    explanation: str | None = None
+    story: Story | None = None
+
+    def explained(self) -> tuple[tuple[Evidence, ...], str | None]:
+        """The lines that matter and the explanation, told from the story (none for a
+        ``parse-error``, or a finding made without explanations)."""
+        if self.story is None:
+            return (), None
+        return tell(self.story, rule=self.rule, line=self.line, message=self.message,
+                    path=self.path, agent_id=self.agent_id)  # fmt: skip
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The lines that matter, in order (see :meth:`explained`)."""
+        return self.explained()[0]
+
+    @property
+    def explanation(self) -> str | None:
+        """Why the rule holds, as Let/Then sentences (see :meth:`explained`)."""
+        return self.explained()[1]
 
     @property
     def severity(self) -> Severity:
