@@ -1020,8 +1020,16 @@ def test_blocks_read_what_the_exact_reader_reads(
         b'{"AgentResumed":{"id":"a","pid":1,"pid":2}}',
         b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"},'
         b'"AgentGarbageCollected":{"id":"a"}}',
+        # the envelope writes `MessagePosted` last: this line is its writing of two variants
+        b'{"AgentGarbageCollected":{"id":"a"},'
+        b'"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"}}',
+        # the same once the envelope has learnt the variant from the lines before
+        b'{"AgentGarbageCollected":{"id":"a"}}\n'
+        b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"}}\n'
+        b'{"AgentGarbageCollected":{"id":"a"},'
+        b'"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"}}',
     ],
-    ids=["repeated-field", "message-with-second-variant"],
+    ids=["repeated-field", "message-with-second-variant", "variant-then-message", "learnt"],
 )
 def test_repeated_keys_stop_both_readers(line: bytes) -> None:
     """msgspec keeps one value of a repeated key where serde rejects the line: the fast

@@ -18,7 +18,7 @@ the same verdict on every line, whatever the process read before.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, compress, count, repeat
@@ -68,6 +68,10 @@ _WIRE: dict[str, type[ev.Event]] = {**ev.EVENT_TYPES, ev.MessagePosted.__name__:
 _ALL = frozenset(_WIRE)
 _NAMES = {cls: name for name, cls in _WIRE.items()}
 _message = attrgetter(ev.MessagePosted.__name__)
+_tool_data = attrgetter("tool_data")
+#: What a message line with a second variant key holds, written the daemon's way (the
+#: envelope writes `MessagePosted` last); only a `Value` can hold it otherwise.
+_SECOND_MESSAGE = b'},"MessagePosted":{'
 _count_unset = methodcaller("count", _UNSET)
 _ENCODER = msgspec.json.Encoder()
 _encode = _ENCODER.encode
@@ -81,7 +85,10 @@ _LONG_DIGITS = re.compile(rb"[0-9]{300}")
 
 @cache
 def _envelope(variants: frozenset[str]) -> type[msgspec.Struct]:
-    fields = [(name, _WIRE[name] | msgspec.UnsetType, _UNSET) for name in sorted(variants)]
+    # `MessagePosted` last: a message line with a second variant key, written the daemon's
+    # way, then holds `_SECOND_MESSAGE` (see :func:`_fast`).
+    names = sorted(variants, key=lambda name: (name == ev.MessagePosted.__name__, name))
+    fields = [(name, _WIRE[name] | msgspec.UnsetType, _UNSET) for name in names]
     return msgspec.defstruct(f"Envelope{len(fields)}", fields, forbid_unknown_fields=True, gc=False)
 
 
@@ -107,12 +114,15 @@ class Envelopes:
 
     def __init__(self) -> None:
         self._variants = frozenset({ev.MessagePosted.__name__})
-        self._written = bytearray()  # reused: the envelopes encoded back
 
-    def written(self, envelopes: list[Any]) -> bytearray:
-        """The envelopes encoded back, as the daemon would write their lines."""
-        _ENCODER.encode_into(envelopes, self._written)
-        return self._written
+    def written(self, envelopes: list[Any], frame: bytearray) -> bool:
+        """Whether the :func:`framed` lines are the envelopes, one a line, as the daemon
+        writes them (carriage returns aside); compared in place."""
+        lines = _ENCODER.encode_lines(envelopes)
+        if b"\r" in frame:
+            frame = frame.replace(b"\r", b"")
+        # `lines` ends with a newline where the frame ends with `]`
+        return len(lines) == len(frame) - 1 and frame.startswith(memoryview(lines)[:-1], 1)
 
     def decode(self, array: bytearray) -> tuple[list[Any], int]:
         """The envelopes of ``array`` and their number of fields; raises on a bad block."""
@@ -174,23 +184,19 @@ def _fast(
     Everything after the decode runs in C (map, filter, compress) except the rare checks.
     """
     try:
-        # Each newline becomes ",\n": the growth in length counts the lines for free.
-        array = frame.replace(b"\n", b",\n")
-        envelopes, variants = envs.decode(array)
+        envelopes, variants = envs.decode(frame.replace(b"\n", b","))
     except DECODE_ERRORS:
         return None
-    lines_ = len(array) - len(frame) + 1
-    if len(envelopes) != lines_:
-        return None  # a line holding two values separated by a comma
-    written = frame.replace(b"\n", b",")
-    if envs.written(envelopes) != (written.replace(b"\r", b"") if b"\r" in written else written):
-        return None  # some line is not the daemon's writing of its event
-    if frame.find(b"[", 1) >= 0 and _TOOL_DATA in frame and _values_doubt(frame, _TOOL_DATA):
+    if not envs.written(envelopes, frame):
+        return None  # some line is not the daemon's writing of its event, or holds two
+    lines_ = len(envelopes)
+    messages = list(map(_message, envelopes))
+    if any(map(_tool_data, filter(None, messages))) and _values_doubt(frame, _TOOL_DATA):
         return None
     indexes: Iterable[int] = range(lines_)
-    if ev.MessagePosted not in wanted and frame.rfind(b'},"') < 0:
-        # a message can only hold a second variant key after its own: `},"`
-        indexes = compress(indexes, map(is_, map(_message, envelopes), repeat(_UNSET)))
+    if ev.MessagePosted not in wanted and _SECOND_MESSAGE not in frame:
+        # no message line holds a second variant key: only the others are looked at
+        indexes = compress(indexes, map(is_, messages, repeat(_UNSET)))
     lines = list(indexes)
     values = list(map(astuple, map(envelopes.__getitem__, lines)))
     if sum(map(_count_unset, values)) != (variants - 1) * len(values):
@@ -212,10 +218,6 @@ def _fast(
     if not all(map(wanted.__contains__, kinds)):
         numbered = compress(numbered, map(wanted.__contains__, types))
     return Block(lines=lines_, events=lines_, wanted=list(numbered))
-
-
-def _of_kind(kind: type, events: list[Any], types: list[type]) -> Iterator[Any]:
-    return compress(events, map(is_, types, repeat(kind)))
 
 
 def _event_ok(event: ev.Event) -> bool:
