@@ -1036,3 +1036,15 @@ def test_repeated_keys_stop_both_readers(line: bytes) -> None:
     reader sees that the line is not the daemon's writing and asks the exact one."""
     assert _outcome(line, _NOT_MESSAGES, exact=True)[1] is not None
     assert _outcome(line, _NOT_MESSAGES, exact=False) == _outcome(line, _NOT_MESSAGES, exact=True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"{}", b'{"AgentGarbageCollected":{"id":"a"}}\n{}\n{"AgentGarbageCollected":{"id":"b"}}'],
+    ids=["alone", "among-others"],
+)
+def test_a_line_with_no_variant_stops_both_readers(data: bytes) -> None:
+    """msgspec reads ``{}`` as an envelope of no variant, written back as it was; serde
+    rejects it."""
+    assert _outcome(data, _NOT_MESSAGES, exact=True)[1] is not None
+    assert _outcome(data, _NOT_MESSAGES, exact=False) == _outcome(data, _NOT_MESSAGES, exact=True)

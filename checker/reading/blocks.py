@@ -69,9 +69,9 @@ _ALL = frozenset(_WIRE)
 _NAMES = {cls: name for name, cls in _WIRE.items()}
 _message = attrgetter(ev.MessagePosted.__name__)
 _tool_data = attrgetter("tool_data")
-#: What a message line with a second variant key holds, written the daemon's way (the
-#: envelope writes `MessagePosted` last); only a `Value` can hold it otherwise.
-_SECOND_MESSAGE = b'},"MessagePosted":{'
+#: What a line with a second variant key holds, written the daemon's way (a variant's body
+#: closed, then a key); a string cannot hold it (its `"` would be escaped), only a `Value`.
+_SECOND_VARIANT = re.compile(rb'\},"').search  # sre finds it faster than bytes.find
 _count_unset = methodcaller("count", _UNSET)
 _ENCODER = msgspec.json.Encoder()
 _encode = _ENCODER.encode
@@ -85,10 +85,7 @@ _LONG_DIGITS = re.compile(rb"[0-9]{300}")
 
 @cache
 def _envelope(variants: frozenset[str]) -> type[msgspec.Struct]:
-    # `MessagePosted` last: a message line with a second variant key, written the daemon's
-    # way, then holds `_SECOND_MESSAGE` (see :func:`_fast`).
-    names = sorted(variants, key=lambda name: (name == ev.MessagePosted.__name__, name))
-    fields = [(name, _WIRE[name] | msgspec.UnsetType, _UNSET) for name in names]
+    fields = [(name, _WIRE[name] | msgspec.UnsetType, _UNSET) for name in sorted(variants)]
     return msgspec.defstruct(f"Envelope{len(fields)}", fields, forbid_unknown_fields=True, gc=False)
 
 
@@ -170,16 +167,25 @@ def read_block(
 ) -> Block:
     """Read the :func:`framed` lines, numbered from ``first``; keep the ``wanted`` events.
     Without ``envelopes``, every line goes through the exact decoder (``--exact``)."""
-    if envelopes is not None and (block := _fast(frame, first, wanted, envelopes)) is not None:
+    if envelopes is not None and (block := read_fast(frame, first, wanted, envelopes)) is not None:
         return block
-    decode = decode_line if envelopes is None else _decode_trusting
+    return read_lines(frame, first, wanted, exact=envelopes is None)
+
+
+def read_lines(
+    frame: bytearray, first: int, wanted: Container[type[ev.Event]], *, exact: bool
+) -> Block:
+    """:func:`read_block` line by line, each line trusted to msgspec where it can be unless
+    ``exact``, up to the first bad one, which the exact decoder says why is bad."""
+    decode = decode_line if exact else _decode_trusting
     return _line_by_line(frame[1:-1].split(b"\n"), first, wanted, decode)
 
 
-def _fast(
+def read_fast(
     frame: bytearray, first: int, wanted: Container[type[ev.Event]], envs: Envelopes
 ) -> Block | None:
-    """The block read in one decode, or ``None`` when some line needs a closer look.
+    """The block read in one decode, or ``None`` when some line needs a closer look. A
+    block read so is UTF-8: its bytes are msgspec's writing of what it decoded.
 
     Everything after the decode runs in C (map, filter, compress) except the rare checks.
     """
@@ -194,16 +200,18 @@ def _fast(
     if any(map(_tool_data, filter(None, messages))) and _values_doubt(frame, _TOOL_DATA):
         return None
     indexes: Iterable[int] = range(lines_)
-    if ev.MessagePosted not in wanted and _SECOND_MESSAGE not in frame:
-        # no message line holds a second variant key: only the others are looked at
+    if ev.MessagePosted not in wanted:
         indexes = compress(indexes, map(is_, messages, repeat(_UNSET)))
-    lines = list(indexes)
-    values = list(map(astuple, map(envelopes.__getitem__, lines)))
-    if sum(map(_count_unset, values)) != (variants - 1) * len(values):
-        return None  # a line with two variant keys, or none
-    events: list[Any] = list(map(next, map(filter, repeat(None), values)))
+    values = list(map(astuple, map(envelopes.__getitem__, indexes := list(indexes))))
+    if _SECOND_VARIANT(frame) is not None:  # rare: some line may hold two variant keys
+        every = values if ev.MessagePosted in wanted else list(map(astuple, envelopes))
+        if sum(map(_count_unset, every)) != (variants - 1) * lines_:
+            return None
+    events: list[Any] = list(map(next, map(filter, repeat(None), values), repeat(None)))
     types = list(map(type, events))
     kinds = set(types)
+    if type(None) in kinds:
+        return None  # a line with no variant key
     if kinds & _CHECKED:
         checked = compress(events, map(_CHECKED.__contains__, types))
         if not all(map(_event_ok, checked)):
@@ -214,7 +222,7 @@ def _fast(
         events = [_public(event) if type(event) is _Message else event for event in events]
         types = list(map(type, events))
         kinds = set(types)
-    numbered: Iterable[tuple[int, ev.Event]] = zip(map(first.__add__, lines), events, strict=True)
+    numbered: Iterable[tuple[int, ev.Event]] = zip(map(first.__add__, indexes), events, strict=True)
     if not all(map(wanted.__contains__, kinds)):
         numbered = compress(numbered, map(wanted.__contains__, types))
     return Block(lines=lines_, events=lines_, wanted=list(numbered))
