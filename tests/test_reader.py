@@ -1048,3 +1048,17 @@ def test_a_line_with_no_variant_stops_both_readers(data: bytes) -> None:
     rejects it."""
     assert _outcome(data, _NOT_MESSAGES, exact=True)[1] is not None
     assert _outcome(data, _NOT_MESSAGES, exact=False) == _outcome(data, _NOT_MESSAGES, exact=True)
+
+
+def test_a_string_ending_like_a_body_reads_alike() -> None:
+    """A string ending in ``},`` holds what a line of two variant keys holds: every line of
+    its block is then counted, and read as the exact reader reads it."""
+    data = (
+        b'{"AgentGarbageCollected":{"id":"a"}}\n'
+        b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x},"}}\n'
+        b'{"AgentStopped":{"id":"a","reason":"done},"}}\n'
+    )
+    for wanted in (None, _NOT_MESSAGES):
+        fast = _outcome(data, wanted, exact=False)
+        assert fast == _outcome(data, wanted, exact=True)
+        assert fast[1] is None

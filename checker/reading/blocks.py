@@ -70,7 +70,7 @@ _NAMES = {cls: name for name, cls in _WIRE.items()}
 _message = attrgetter(ev.MessagePosted.__name__)
 _tool_data = attrgetter("tool_data")
 #: What a line with a second variant key holds, written the daemon's way (a variant's body
-#: closed, then a key); a string cannot hold it (its `"` would be escaped), only a `Value`.
+#: closed, then a key). Little else does: a `Value`, or a string ending in `},`.
 _SECOND_VARIANT = re.compile(rb'\},"').search  # sre finds it faster than bytes.find
 _count_unset = methodcaller("count", _UNSET)
 _ENCODER = msgspec.json.Encoder()
