@@ -1020,11 +1020,45 @@ def test_blocks_read_what_the_exact_reader_reads(
         b'{"AgentResumed":{"id":"a","pid":1,"pid":2}}',
         b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"},'
         b'"AgentGarbageCollected":{"id":"a"}}',
+        # the envelope writes `MessagePosted` last: this line is its writing of two variants
+        b'{"AgentGarbageCollected":{"id":"a"},'
+        b'"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"}}',
+        # the same once the envelope has learnt the variant from the lines before
+        b'{"AgentGarbageCollected":{"id":"a"}}\n'
+        b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"}}\n'
+        b'{"AgentGarbageCollected":{"id":"a"},'
+        b'"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x"}}',
     ],
-    ids=["repeated-field", "message-with-second-variant"],
+    ids=["repeated-field", "message-with-second-variant", "variant-then-message", "learnt"],
 )
 def test_repeated_keys_stop_both_readers(line: bytes) -> None:
     """msgspec keeps one value of a repeated key where serde rejects the line: the fast
     reader sees that the line is not the daemon's writing and asks the exact one."""
     assert _outcome(line, _NOT_MESSAGES, exact=True)[1] is not None
     assert _outcome(line, _NOT_MESSAGES, exact=False) == _outcome(line, _NOT_MESSAGES, exact=True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"{}", b'{"AgentGarbageCollected":{"id":"a"}}\n{}\n{"AgentGarbageCollected":{"id":"b"}}'],
+    ids=["alone", "among-others"],
+)
+def test_a_line_with_no_variant_stops_both_readers(data: bytes) -> None:
+    """msgspec reads ``{}`` as an envelope of no variant, written back as it was; serde
+    rejects it."""
+    assert _outcome(data, _NOT_MESSAGES, exact=True)[1] is not None
+    assert _outcome(data, _NOT_MESSAGES, exact=False) == _outcome(data, _NOT_MESSAGES, exact=True)
+
+
+def test_a_string_ending_like_a_body_reads_alike() -> None:
+    """A string ending in ``},`` holds what a line of two variant keys holds: every line of
+    its block is then counted, and read as the exact reader reads it."""
+    data = (
+        b'{"AgentGarbageCollected":{"id":"a"}}\n'
+        b'{"MessagePosted":{"id":"m","channel":"c","sender":"s","content":"x},"}}\n'
+        b'{"AgentStopped":{"id":"a","reason":"done},"}}\n'
+    )
+    for wanted in (None, _NOT_MESSAGES):
+        fast = _outcome(data, wanted, exact=False)
+        assert fast == _outcome(data, wanted, exact=True)
+        assert fast[1] is None

@@ -18,7 +18,7 @@ the same verdict on every line, whatever the process read before.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, compress, count, repeat
@@ -68,6 +68,10 @@ _WIRE: dict[str, type[ev.Event]] = {**ev.EVENT_TYPES, ev.MessagePosted.__name__:
 _ALL = frozenset(_WIRE)
 _NAMES = {cls: name for name, cls in _WIRE.items()}
 _message = attrgetter(ev.MessagePosted.__name__)
+_tool_data = attrgetter("tool_data")
+#: What a line with a second variant key holds, written the daemon's way (a variant's body
+#: closed, then a key). Little else does: a `Value`, or a string ending in `},`.
+_SECOND_VARIANT = re.compile(rb'\},"').search  # sre finds it faster than bytes.find
 _count_unset = methodcaller("count", _UNSET)
 _ENCODER = msgspec.json.Encoder()
 _encode = _ENCODER.encode
@@ -107,12 +111,15 @@ class Envelopes:
 
     def __init__(self) -> None:
         self._variants = frozenset({ev.MessagePosted.__name__})
-        self._written = bytearray()  # reused: the envelopes encoded back
 
-    def written(self, envelopes: list[Any]) -> bytearray:
-        """The envelopes encoded back, as the daemon would write their lines."""
-        _ENCODER.encode_into(envelopes, self._written)
-        return self._written
+    def written(self, envelopes: list[Any], frame: bytearray) -> bool:
+        """Whether the :func:`framed` lines are the envelopes, one a line, as the daemon
+        writes them (carriage returns aside); compared in place."""
+        lines = _ENCODER.encode_lines(envelopes)
+        if b"\r" in frame:
+            frame = frame.replace(b"\r", b"")
+        # `lines` ends with a newline where the frame ends with `]`
+        return len(lines) == len(frame) - 1 and frame.startswith(memoryview(lines)[:-1], 1)
 
     def decode(self, array: bytearray) -> tuple[list[Any], int]:
         """The envelopes of ``array`` and their number of fields; raises on a bad block."""
@@ -160,44 +167,51 @@ def read_block(
 ) -> Block:
     """Read the :func:`framed` lines, numbered from ``first``; keep the ``wanted`` events.
     Without ``envelopes``, every line goes through the exact decoder (``--exact``)."""
-    if envelopes is not None and (block := _fast(frame, first, wanted, envelopes)) is not None:
+    if envelopes is not None and (block := read_fast(frame, first, wanted, envelopes)) is not None:
         return block
-    decode = decode_line if envelopes is None else _decode_trusting
+    return read_lines(frame, first, wanted, exact=envelopes is None)
+
+
+def read_lines(
+    frame: bytearray, first: int, wanted: Container[type[ev.Event]], *, exact: bool
+) -> Block:
+    """:func:`read_block` line by line, each line trusted to msgspec where it can be unless
+    ``exact``, up to the first bad one, which the exact decoder says why is bad."""
+    decode = decode_line if exact else _decode_trusting
     return _line_by_line(frame[1:-1].split(b"\n"), first, wanted, decode)
 
 
-def _fast(
+def read_fast(
     frame: bytearray, first: int, wanted: Container[type[ev.Event]], envs: Envelopes
 ) -> Block | None:
-    """The block read in one decode, or ``None`` when some line needs a closer look.
+    """The block read in one decode, or ``None`` when some line needs a closer look. A
+    block read so is UTF-8: its bytes are msgspec's writing of what it decoded.
 
     Everything after the decode runs in C (map, filter, compress) except the rare checks.
     """
     try:
-        # Each newline becomes ",\n": the growth in length counts the lines for free.
-        array = frame.replace(b"\n", b",\n")
-        envelopes, variants = envs.decode(array)
+        envelopes, variants = envs.decode(frame.replace(b"\n", b","))
     except DECODE_ERRORS:
         return None
-    lines_ = len(array) - len(frame) + 1
-    if len(envelopes) != lines_:
-        return None  # a line holding two values separated by a comma
-    written = frame.replace(b"\n", b",")
-    if envs.written(envelopes) != (written.replace(b"\r", b"") if b"\r" in written else written):
-        return None  # some line is not the daemon's writing of its event
-    if frame.find(b"[", 1) >= 0 and _TOOL_DATA in frame and _values_doubt(frame, _TOOL_DATA):
+    if not envs.written(envelopes, frame):
+        return None  # some line is not the daemon's writing of its event, or holds two
+    lines_ = len(envelopes)
+    messages = list(map(_message, envelopes))
+    if any(map(_tool_data, filter(None, messages))) and _values_doubt(frame, _TOOL_DATA):
         return None
     indexes: Iterable[int] = range(lines_)
-    if ev.MessagePosted not in wanted and frame.rfind(b'},"') < 0:
-        # a message can only hold a second variant key after its own: `},"`
-        indexes = compress(indexes, map(is_, map(_message, envelopes), repeat(_UNSET)))
-    lines = list(indexes)
-    values = list(map(astuple, map(envelopes.__getitem__, lines)))
-    if sum(map(_count_unset, values)) != (variants - 1) * len(values):
-        return None  # a line with two variant keys, or none
-    events: list[Any] = list(map(next, map(filter, repeat(None), values)))
+    if ev.MessagePosted not in wanted:
+        indexes = compress(indexes, map(is_, messages, repeat(_UNSET)))
+    values = list(map(astuple, map(envelopes.__getitem__, indexes := list(indexes))))
+    if _SECOND_VARIANT(frame) is not None:  # rare: some line may hold two variant keys
+        every = values if ev.MessagePosted in wanted else list(map(astuple, envelopes))
+        if sum(map(_count_unset, every)) != (variants - 1) * lines_:
+            return None
+    events: list[Any] = list(map(next, map(filter, repeat(None), values), repeat(None)))
     types = list(map(type, events))
     kinds = set(types)
+    if type(None) in kinds:
+        return None  # a line with no variant key
     if kinds & _CHECKED:
         checked = compress(events, map(_CHECKED.__contains__, types))
         if not all(map(_event_ok, checked)):
@@ -208,14 +222,10 @@ def _fast(
         events = [_public(event) if type(event) is _Message else event for event in events]
         types = list(map(type, events))
         kinds = set(types)
-    numbered: Iterable[tuple[int, ev.Event]] = zip(map(first.__add__, lines), events, strict=True)
+    numbered: Iterable[tuple[int, ev.Event]] = zip(map(first.__add__, indexes), events, strict=True)
     if not all(map(wanted.__contains__, kinds)):
         numbered = compress(numbered, map(wanted.__contains__, types))
     return Block(lines=lines_, events=lines_, wanted=list(numbered))
-
-
-def _of_kind(kind: type, events: list[Any], types: list[type]) -> Iterator[Any]:
-    return compress(events, map(is_, types, repeat(kind)))
 
 
 def _event_ok(event: ev.Event) -> bool:

@@ -13,8 +13,17 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
-from lifecheck.checker.reading.blocks import CLOSE, Block, Envelopes, framed, read_block
+from lifecheck.checker.reading.blocks import (
+    CLOSE,
+    Block,
+    Envelopes,
+    framed,
+    read_block,
+    read_fast,
+    read_lines,
+)
 from lifecheck.checker.reading.events import EVENT_TYPES, Event
 from lifecheck.checker.reading.frames import Frames, Long, Readable
 from lifecheck.checker.reading.lines import (
@@ -92,6 +101,10 @@ class LogReader:
         self.lines = 0
 
     def __iter__(self) -> Iterator[tuple[int, Event]]:
+        return chain.from_iterable(self._blocks())  # no Python frame resumed per event
+
+    def _blocks(self) -> Iterator[list[tuple[int, Event]]]:
+        """The wanted events of each block in turn."""
         frames, blocks = _frames(self._source)
         done = 0
         for frame in blocks:
@@ -102,16 +115,23 @@ class LogReader:
                     return
                 size = frame.size
             else:
-                if (unreadable := _unreadable(frame, self.lines)) is not None:
+                first, envelopes = self.lines + 1, self._envelopes
+                fast = (
+                    None if envelopes is None else read_fast(frame, first, self._wanted, envelopes)
+                )
+                if fast is not None:  # then UTF-8 (see read_fast)
+                    block = fast
+                elif (unreadable := _unreadable(frame, self.lines)) is not None:
                     # The lines before the bad byte's are read as any others (so that a log
                     # cut into segments reads the same), then the file is unreadable.
-                    yield from self._read_head(frame, unreadable)
+                    yield self._read_head(frame, unreadable)
                     self.malformed = unreadable
                     return
-                block = read_block(frame, self.lines + 1, self._wanted, self._envelopes)
+                else:
+                    block = read_lines(frame, first, self._wanted, exact=envelopes is None)
                 size = len(frame) - 1
             self.events += block.events
-            yield from block.wanted
+            yield block.wanted
             if block.malformed is not None:
                 line, reason = block.malformed
                 rest = _rest(blocks, self.lines + block.lines)
@@ -126,9 +146,11 @@ class LogReader:
                 done += size
                 self._progress(done)
 
-    def _read_head(self, frame: bytearray, unreadable: Malformed) -> Iterator[tuple[int, Event]]:
-        """The whole lines of ``frame`` before the one holding its first bad byte."""
+    def _read_head(self, frame: bytearray, unreadable: Malformed) -> list[tuple[int, Event]]:
+        """The wanted events of the whole lines of ``frame`` before the one holding its
+        first bad byte."""
         whole = unreadable.line - 1 - self.lines
+        wanted = []
         if whole:
             cut = -1
             for _ in range(whole):
@@ -137,8 +159,9 @@ class LogReader:
             head.append(CLOSE)
             block = read_block(head, self.lines + 1, self._wanted, self._envelopes)
             self.events += block.events
-            yield from block.wanted
+            wanted = block.wanted
         self.lines = unreadable.line - 1
+        return wanted
 
     def _read_long(self, long: Long) -> Block | Malformed:
         """A line longer than :data:`.frames.LONG`: scanned to its end if its first bytes
