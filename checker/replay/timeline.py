@@ -9,7 +9,7 @@ with the findings about the agent at that line. :class:`TimelineRecorder` feeds 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -59,12 +59,13 @@ class TimelineRecorder:
         self._replay = replay
         self._every = agents is None
         self._timelines = {agent: Timeline(agent) for agent in agents or ()}
+        self._known: dict[str, set[str]] = {}  # by timeline: its records, to look up
         for record in replay.index.by_id.values():  # a store's snapshot: where agents start
             chosen = [self._timeline(record.id)] if self._every else [
                 t for t in self._timelines.values() if t.agent in (record.id, record.name)
             ]  # fmt: skip
             for timeline in chosen:
-                timeline.records.append(record.id)
+                self._add_record(timeline, record.id)
                 timeline.snapshot.append((record.id, replay.state(record)))
 
     def _timeline(self, agent: str) -> Timeline:
@@ -72,6 +73,12 @@ class TimelineRecorder:
         if timeline is None:
             timeline = self._timelines[agent] = Timeline(agent)
         return timeline
+
+    def _add_record(self, timeline: Timeline, agent_id: str) -> None:
+        known = self._known.setdefault(timeline.agent, set())
+        if agent_id not in known:
+            known.add(agent_id)
+            timeline.records.append(agent_id)
 
     def run(self, events: Iterable[tuple[int, ev.Event]]) -> None:
         """Replay ``events``, keeping the steps about the chosen agents."""
@@ -124,8 +131,7 @@ class TimelineRecorder:
                 (key, was, value) for key, was, value in zip(_NAMES, old, now, strict=True)
                 if was != value
             )  # fmt: skip
-            if agent_id not in timeline.records:
-                timeline.records.append(agent_id)
+            self._add_record(timeline, agent_id)
             timeline.steps.append(Step(line, kind, agent_id, state, after, changes,
                                        about if number == 0 else ()))  # fmt: skip
 
@@ -133,7 +139,7 @@ class TimelineRecorder:
         """The timelines by agent, with the end-of-replay findings about each (and a parse
         error that stopped the replay) from ``findings``, the replay's final ones."""
         for timeline in self._timelines.values():
-            mine = list(timeline.records)
+            mine = self._known.get(timeline.agent, set())
             reported = {id(f) for step in timeline.steps for f in step.findings}
             for finding in findings:
                 if id(finding) in reported:
@@ -172,7 +178,7 @@ def _looked(replay: Replay, agent_id: str) -> tuple[str | None, Fields]:
     return replay.state(record), (*_values(record), agent_id in replay.index.running)
 
 
-def _about(finding: Finding, agent: str, records: list[str]) -> bool:
+def _about(finding: Finding, agent: str, records: Collection[str]) -> bool:
     return (
         finding.agent_id in records
         or agent in (finding.agent_id, finding.agent_name)
