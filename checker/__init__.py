@@ -4,15 +4,19 @@ The public API: check a path (:func:`check_path`), or drive a :class:`Replay` yo
 with events from a :class:`LogReader`; render with :func:`render_text` or :func:`to_json`.
 """
 
-from lifecheck.checker.check import InputReport, check_path
-from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
-from lifecheck.checker.reading.reader import LogReader, Malformed, decode_line
-from lifecheck.checker.reading.store import InputError, locate, read_snapshot
-from lifecheck.checker.replay.engine import Replay
-from lifecheck.checker.replay.projection import PROJECTIONS
-from lifecheck.checker.reports.text import render_text, to_json
-from lifecheck.checker.rules.findings import Finding
-from lifecheck.spec.catalogue import RULES, Rule, Severity
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lifecheck.checker.check import InputReport, check_path
+    from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
+    from lifecheck.checker.reading.reader import LogReader, Malformed, decode_line
+    from lifecheck.checker.reading.store import InputError, locate, read_snapshot
+    from lifecheck.checker.replay.engine import Replay
+    from lifecheck.checker.replay.projection import PROJECTIONS
+    from lifecheck.checker.reports.text import render_text, to_json
+    from lifecheck.checker.rules.findings import Finding
+    from lifecheck.spec.catalogue import RULES, Rule, Severity
 
 __all__ = [
     "PROJECTIONS",
@@ -34,3 +38,38 @@ __all__ = [
     "render_text",
     "to_json",
 ]
+
+#: Where each name lives: imported when first used (any ``lifecheck.checker.*`` import runs
+#: this module first; the command line's start-up needs none of them).
+_LAZY = {
+    "AgentIndex": "lifecheck.checker.reading.agents",
+    "AgentRecord": "lifecheck.checker.reading.agents",
+    "Finding": "lifecheck.checker.rules.findings",
+    "InputError": "lifecheck.checker.reading.store",
+    "InputReport": "lifecheck.checker.check",
+    "LogReader": "lifecheck.checker.reading.reader",
+    "Malformed": "lifecheck.checker.reading.reader",
+    "PROJECTIONS": "lifecheck.checker.replay.projection",
+    "RULES": "lifecheck.spec.catalogue",
+    "Replay": "lifecheck.checker.replay.engine",
+    "Rule": "lifecheck.spec.catalogue",
+    "Severity": "lifecheck.spec.catalogue",
+    "check_path": "lifecheck.checker.check",
+    "decode_line": "lifecheck.checker.reading.reader",
+    "locate": "lifecheck.checker.reading.store",
+    "read_snapshot": "lifecheck.checker.reading.store",
+    "render_text": "lifecheck.checker.reports.text",
+    "to_json": "lifecheck.checker.reports.text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value  # looked up once
+        return value
+    raise AttributeError(f"module 'lifecheck.checker' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

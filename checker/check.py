@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
+    from lifecheck.spec.render import Overlay
+
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 
@@ -32,10 +34,8 @@ from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS, Replay
 from lifecheck.checker.replay.observers import Observer
 from lifecheck.checker.replay.timeline import Timeline, TimelineRecorder
 from lifecheck.checker.reports.data import InputReport
-from lifecheck.checker.reports.diagrams import AgentPath, overlay_from
 from lifecheck.checker.reports.spool import Findings
 from lifecheck.checker.rules.findings import Finding
-from lifecheck.spec.render import Overlay
 
 #: Timelines kept per input when asked for: the agents with the most findings first.
 TIMELINES = 10
@@ -166,7 +166,7 @@ def read_source(
                     jobs=jobs, pool=pool or _plain_pool, exact=exact, progress=shown,
                 )  # fmt: skip
                 if malformed is not None:
-                    _stopped(replay, malformed)
+                    stopped(replay, malformed)
                 return events if replay.daemon_starts else 0
     except OSError as error:
         raise InputError(f"{source.log}: {reason(error)}") from None
@@ -185,11 +185,11 @@ def read_log(
     reader = LogReader(log, replay.wanted, exact=exact, progress=progress)
     (recorder or replay).run(reader)
     if (bad := reader.malformed) is not None:
-        _stopped(replay, bad)
+        stopped(replay, bad)
     return reader.events if replay.daemon_starts else 0
 
 
-def _stopped(replay: Replay, bad: Malformed) -> None:
+def stopped(replay: Replay, bad: Malformed) -> None:
     """Where the daemon's recovery stops in the replayed log: a malformed line, or a log
     that is not UTF-8, which it cannot read at all (docs/rules.md §1)."""
     if bad.unreadable:
@@ -226,6 +226,8 @@ def trace_overlay(
 ) -> Overlay:
     """What the log or store at ``path`` did, for a diagram titled with ``label`` (the path
     by default), and with ``agent`` (an id, id prefix or name) that agent's numbered path."""
+    from lifecheck.checker.reports.diagrams import AgentPath, overlay_from  # for diagrams only
+
     source = locate(path)
     coverage = Coverage(steps=agent is not None)
     replay = new_replay(source, semantics, observers=[coverage], explain=False)

@@ -4,19 +4,28 @@ The candidates are the log's own lines, in their order; a candidate keeps the fi
 its replay (on top of the same snapshot, if any) reports the rule, for the agent if one is
 given. Zeller's ddmin removes ever smaller chunks, then single lines are dropped until
 none can be: the result is 1-minimal (removing any one line loses the finding).
+
+The log is decoded once (:class:`DecodedLog`); each candidate replays its own lines'
+events, and stops at the first finding to keep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from lifecheck.checker.check import read_log
+from lifecheck.checker.check import stopped
 from lifecheck.checker.reading.agents import AgentIndex
+from lifecheck.checker.reading.events import Event
+from lifecheck.checker.reading.lines import is_blank
+from lifecheck.checker.reading.reader import LogReader, Malformed
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.rules.findings import Finding
 
 Keeps = Callable[[Sequence[int]], bool]
+
+#: Lines read per reader while decoding: what is scanned again after each bad line.
+_WINDOW = 1 << 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,21 +51,34 @@ def minimize(
     """The indices of a 1-minimal sublog of ``lines`` that still gives ``target``, or
     ``None`` when the whole log does not give it."""
 
-    def found(kept: Sequence[int]) -> list[Finding]:
-        replay = Replay(
+    def new_replay(on_finding: Callable[[Finding], None] | None = None) -> Replay:
+        return Replay(
             path="log",
             semantics=semantics,
             index=None if snapshot is None else snapshot.copy(),
             explain=False,  # a throwaway replay: only whether the finding is there matters
+            on_finding=on_finding,
         )
-        read_log(replay, [lines[i] for i in kept])
-        return [f for f in replay.finish() if target.matches(f)]
+
+    def stop_at_target(finding: Finding) -> None:
+        if target.matches(finding):
+            raise _Found
 
     def keeps(kept: Sequence[int]) -> bool:
-        return bool(found(kept))
+        # Stopping at the finding is right unless a later line could still make the daemon
+        # not start, which forgets every finding.
+        replay = new_replay(stop_at_target if log.readable else None)
+        try:
+            log.replay(replay, kept)
+            return any(target.matches(f) for f in replay.finish())
+        except _Found:
+            return True
 
     everything = [i for i, line in enumerate(lines) if line.strip()]
-    first = found(everything)
+    whole = new_replay()
+    log = DecodedLog(lines, whole.wanted)
+    log.replay(whole, everything)
+    first = [f for f in whole.finish() if target.matches(f)]
     if not first:
         return None
     # Lines after the first such finding rarely matter: try without them first (on a big
@@ -65,6 +87,69 @@ def minimize(
     if last is not None and keeps(head := [i for i in everything if i <= everything[last - 1]]):
         everything = head
     return one_minimal(ddmin(everything, keeps), keeps)
+
+
+class _Found(Exception):
+    """The candidate's replay reported the finding to keep: it can stop there."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    """A line the daemon's recovery stops at: malformed, or (``unreadable``) not UTF-8."""
+
+    reason: str
+    unreadable: bool
+
+
+class DecodedLog:
+    """A log's lines, each decoded once, for replaying any sublog of them (its own lines
+    numbered from 1) as reading that sublog would: up to its first malformed line, or not
+    at all after a line that is not UTF-8 (:func:`~lifecheck.checker.check.read_log`)."""
+
+    def __init__(self, lines: Sequence[bytes], wanted: Collection[type[Event]]) -> None:
+        self._lines = lines
+        self._events: dict[int, Event] = {}  # by line index: the events some rule reads
+        self._bad: dict[int, _Bad] = {}
+        start = 0
+        while start < len(lines):
+            window = lines[start : start + _WINDOW]
+            bad = self._read(window, start, wanted)
+            if bad is not None and bad.unreadable and bad.line > 1:
+                # A malformed line before it does not show behind it: read up to it.
+                bad = self._read(window[: bad.line - 1], start, wanted) or bad
+            if bad is None:
+                start += len(window)
+                continue
+            start += bad.line  # the bad line read alone, as any sublog holding it reads it
+            self._bad[start - 1] = _Bad(bad.reason, bad.unreadable)
+        #: Whether every line is UTF-8: a sublog's findings, once reported, then stand.
+        self.readable = not any(bad.unreadable for bad in self._bad.values())
+
+    def _read(
+        self, window: Sequence[bytes], start: int, wanted: Collection[type[Event]]
+    ) -> Malformed | None:
+        reader = LogReader(window, wanted)
+        self._events.update((start + line - 1, event) for line, event in reader)
+        return reader.malformed
+
+    def replay(self, replay: Replay, kept: Sequence[int]) -> None:
+        """Feed ``replay`` the sublog of the lines at ``kept`` (indices, in order)."""
+        bad = self._bad
+        first = next((n for n, i in enumerate(kept) if i in bad), None) if bad else None
+        head = kept if first is None else kept[:first]
+        events = self._events.get
+        replay.run((n, event) for n, event in enumerate(map(events, head), 1) if event is not None)
+        if first is None:
+            return
+        line, why, after = first + 1, bad[kept[first]], kept[first + 1 :]
+        if not why.unreadable:  # a later line that is not UTF-8 makes the whole log unreadable
+            later_bad = ((n, bad[i]) for n, i in enumerate(after, line + 1) if i in bad)
+            line, why = next(((n, b) for n, b in later_bad if b.unreadable), (line, why))
+        if why.unreadable:
+            stopped(replay, Malformed(line, why.reason, 0, unreadable=True))
+        else:
+            later = sum(1 for i in after if not is_blank(self._lines[i]))
+            stopped(replay, Malformed(line, why.reason, later))
 
 
 def ddmin(items: list[int], keeps: Keeps) -> list[int]:

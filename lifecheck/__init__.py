@@ -25,22 +25,20 @@ checker. The import-linter contracts in pyproject.toml hold these layers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from lifecheck.checker.check import check_path
-from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS, Replay
-from lifecheck.checker.reports.data import InputReport
-from lifecheck.checker.reports.text import render_text, to_json
-from lifecheck.checker.rules.findings import Finding
-from lifecheck.spec import SEMANTICS
-from lifecheck.spec.catalogue import RULES, Severity
-
 if TYPE_CHECKING:
+    from lifecheck.api import check
+    from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS, Replay
+    from lifecheck.checker.reports.data import InputReport
     from lifecheck.checker.reports.html import to_html
     from lifecheck.checker.reports.junit import to_junit
     from lifecheck.checker.reports.sarif import to_sarif
+    from lifecheck.checker.reports.text import render_text, to_json
+    from lifecheck.checker.rules.findings import Finding
+    from lifecheck.spec import SEMANTICS
+    from lifecheck.spec.catalogue import RULES, Severity
 
 __all__ = [
     "DEFAULT_SEMANTICS",
@@ -58,36 +56,32 @@ __all__ = [
     "to_sarif",
 ]
 
-#: Renderers imported when first used: `lifecheck check` starts without them.
+#: Where each name lives: imported when first used, so that `lifecheck --version` starts
+#: with none of them and `lifecheck check` without the renderers it does not use.
 _LAZY = {
+    "DEFAULT_SEMANTICS": "lifecheck.checker.replay.engine",
+    "RULES": "lifecheck.spec.catalogue",
+    "SEMANTICS": "lifecheck.spec",
+    "Finding": "lifecheck.checker.rules.findings",
+    "InputReport": "lifecheck.checker.reports.data",
+    "Replay": "lifecheck.checker.replay.engine",
+    "Severity": "lifecheck.spec.catalogue",
+    "check": "lifecheck.api",
+    "render_text": "lifecheck.checker.reports.text",
     "to_html": "lifecheck.checker.reports.html",
+    "to_json": "lifecheck.checker.reports.text",
     "to_junit": "lifecheck.checker.reports.junit",
     "to_sarif": "lifecheck.checker.reports.sarif",
 }
 
 
-def check(
-    paths: str | Iterable[str],
-    semantics: str = DEFAULT_SEMANTICS,
-    *,
-    exact: bool = False,
-    jobs: int = 1,
-    timelines: bool = False,
-) -> list[InputReport]:
-    """Check each path (a log file or a Midtown event-store directory) independently.
-
-    ``semantics`` picks the daemon version (:data:`SEMANTICS`); ``exact`` runs the exact
-    decoder on every line (the same verdicts, slower); ``jobs`` > 1 validates a big log in
-    that many processes; ``timelines`` keeps the timelines of the agents with most findings (for
-    :func:`to_html`). An input that cannot be read comes back with ``error`` set.
-    """
-    chosen = [paths] if isinstance(paths, str) else list(paths)
-    return [
-        check_path(path, semantics, exact=exact, jobs=jobs, timelines=timelines) for path in chosen
-    ]
-
-
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value  # looked up once
+        return value
     raise AttributeError(f"module 'lifecheck' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

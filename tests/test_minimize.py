@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from lifecheck.checker import check_path
 from lifecheck.checker.check import read_log
-from lifecheck.checker.minimize import Target, ddmin, minimize, one_minimal
+from lifecheck.checker.minimize import DecodedLog, Target, ddmin, minimize, one_minimal
 from lifecheck.checker.reading.store import read_snapshot
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.spec import SEMANTICS
@@ -24,6 +24,24 @@ def _gives(lines: list[bytes], target: Target, semantics: str) -> bool:
     replay = Replay(path="log", semantics=semantics)
     read_log(replay, lines)
     return any(target.matches(f) for f in replay.finish())
+
+
+#: The example's lines, then lines the daemon's recovery stops at or skips: malformed, not
+#: UTF-8 (alone, and cut short by its newline), blank to Rust but not to bytes.strip.
+ODD = [*LINES[:60], b'{"AgentStarted":{"id":"x"}}', b"\xff", b'{"A":"\xe2\x82"}', b"\xc2\xa0",
+       b"not json"]  # fmt: skip
+
+
+@given(st.lists(st.integers(0, len(ODD) - 1), unique=True, max_size=30))
+def test_a_decoded_sublog_replays_as_its_lines_read_again(picked: list[int]) -> None:
+    """Decoded once, any sublog gives the findings reading its joined lines gives: the
+    same line numbers, the same stop at a malformed line (and count of lines dropped), the
+    same daemon that does not start on a line that is not UTF-8."""
+    kept = sorted(i for i in picked if ODD[i].strip())
+    decoded, read = Replay(path="log", explain=False), Replay(path="log", explain=False)
+    DecodedLog(ODD, decoded.wanted).replay(decoded, kept)
+    read_log(read, [ODD[i] for i in kept])
+    assert read.finish() == decoded.finish()
 
 
 @given(
@@ -93,3 +111,11 @@ def test_a_store_minimizes_on_top_of_its_snapshot() -> None:
         assert kept is not None, finding.rule
         if finding.line is None:
             assert kept == [], finding.rule
+
+
+def test_a_byte_not_utf8_anywhere_leaves_only_the_recovery_failure() -> None:
+    """The daemon does not start on a log with such a byte: no candidate keeps a finding
+    reported before it (a candidate's replay stops at its finding only when none follows)."""
+    lines = [*LINES, b"\xff"]
+    assert minimize(lines, Target("stale-pid"), "d11b83e") is None
+    assert [len(LINES)] == minimize(lines, Target("recovery-fails"), "d11b83e")

@@ -5,19 +5,40 @@ from __future__ import annotations
 import errno
 import signal
 import sys
+from importlib import import_module
 from types import FrameType
 
 import click
 
-from lifecheck.checker.commands.check_command import check
-from lifecheck.checker.commands.common import EXIT_INTERNAL, EXIT_INTERRUPTED, say
-from lifecheck.checker.commands.generate_command import generate
-from lifecheck.checker.commands.investigate_commands import explain, minimize
-from lifecheck.checker.commands.outputs import standard_output_failed
-from lifecheck.checker.commands.spec_commands import coverage, diagram, lint
+#: Each command and the module that defines it: imported only when that command runs (or
+#: help lists it), so that `lifecheck --version` and `lifecheck check` start fast.
+_COMMANDS = {
+    "check": "check_command",
+    "diagram": "spec_commands",
+    "coverage": "spec_commands",
+    "lint": "spec_commands",
+    "explain": "investigate_commands",
+    "minimize": "investigate_commands",
+    "generate": "generate_command",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose commands are imported when looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module = import_module(f"lifecheck.checker.commands.{_COMMANDS[cmd_name]}")
+        command: click.Command = getattr(module, cmd_name)
+        return command
 
 
 @click.group(
+    cls=_LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="""\b
 Examples:
@@ -32,15 +53,6 @@ Run 'lifecheck COMMAND --help' for each command's options and examples.""",
 @click.version_option(package_name="lifecheck", prog_name="lifecheck")
 def cli() -> None:
     """Check Midtown agent event logs against the agent lifecycle spec."""
-
-
-cli.add_command(check)
-cli.add_command(diagram)
-cli.add_command(coverage)
-cli.add_command(lint)
-cli.add_command(explain)
-cli.add_command(minimize)
-cli.add_command(generate)
 
 
 #: Write errors only: click's own help or usage text on a full standard output.
@@ -68,9 +80,14 @@ def main() -> None:
     try:
         cli.main(prog_name="lifecheck")
     except (Interrupted, KeyboardInterrupt):
+        from lifecheck.checker.commands.common import EXIT_INTERRUPTED, say
+
         say("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # the one place a bug becomes a line instead of a traceback
+        from lifecheck.checker.commands.common import EXIT_INTERNAL, say
+        from lifecheck.checker.commands.outputs import standard_output_failed
+
         if isinstance(error, OSError) and error.errno in _NO_ROOM:
             failed = standard_output_failed(error)
             failed.show()

@@ -18,6 +18,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
     write_output,
 )
+from lifecheck.checker.commands.speed import tuned_for_reading
 from lifecheck.checker.reading.opened import open_input
 from lifecheck.checker.reading.store import InputError, locate, read_snapshot
 from lifecheck.checker.reports.printable import printable
@@ -42,7 +43,7 @@ def explain(path: str, agent: str, semantics: str) -> None:
     """
     from lifecheck.checker.reports.timeline import render_timeline
 
-    with exit_if_unreadable():
+    with exit_if_unreadable(), tuned_for_reading():
         timeline = timeline_of(locate(path), agent, semantics)
     write_output(render_timeline(timeline).encode(), None)
 

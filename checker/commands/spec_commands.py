@@ -24,6 +24,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
     write_output,
 )
+from lifecheck.checker.commands.speed import tuned_for_reading
 from lifecheck.checker.reading.store import InputError
 from lifecheck.checker.reports.diagrams import (
     FORMATS,
@@ -112,7 +113,8 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
     cannot be read, 1 if the replay of one stopped early (at a malformed line, or nothing
     replayed because the daemon would not start), else 0.
     """
-    reports = [check_path(path, semantics) for path in paths]
+    with tuned_for_reading():
+        reports = [check_path(path, semantics) for path in paths]
     taken: Counter[Transition] = Counter()
     incomplete = False
     for report in reports:

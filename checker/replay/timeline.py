@@ -9,20 +9,25 @@ with the findings about the agent at that line. :class:`TimelineRecorder` feeds 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from lifecheck.checker.reading import events as ev
+from lifecheck.checker.reading.agents import AgentRecord
 from lifecheck.checker.replay.engine import Replay
 from lifecheck.checker.rules.findings import Finding
 
-#: What the timeline shows of a record: its fields, and whether it is in the running set.
-Fields = dict[str, Any]
+#: What the timeline shows of a record: its fields' values, and whether it is in the
+#: running set (named by ``_NAMES``); empty when there is no record.
+Fields = tuple[Any, ...]
+_RECORD_FIELDS = tuple(f.name for f in fields(AgentRecord))
+_NAMES = (*_RECORD_FIELDS, "running")
+_values = attrgetter(*_RECORD_FIELDS)  # flat values: cheaper than asdict's deep copies
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One line that touched the agent."""
 
     line: int
@@ -54,12 +59,13 @@ class TimelineRecorder:
         self._replay = replay
         self._every = agents is None
         self._timelines = {agent: Timeline(agent) for agent in agents or ()}
+        self._known: dict[str, set[str]] = {}  # by timeline: its records, to look up
         for record in replay.index.by_id.values():  # a store's snapshot: where agents start
             chosen = [self._timeline(record.id)] if self._every else [
                 t for t in self._timelines.values() if t.agent in (record.id, record.name)
             ]  # fmt: skip
             for timeline in chosen:
-                timeline.records.append(record.id)
+                self._add_record(timeline, record.id)
                 timeline.snapshot.append((record.id, replay.state(record)))
 
     def _timeline(self, agent: str) -> Timeline:
@@ -67,6 +73,12 @@ class TimelineRecorder:
         if timeline is None:
             timeline = self._timelines[agent] = Timeline(agent)
         return timeline
+
+    def _add_record(self, timeline: Timeline, agent_id: str) -> None:
+        known = self._known.setdefault(timeline.agent, set())
+        if agent_id not in known:
+            known.add(agent_id)
+            timeline.records.append(agent_id)
 
     def run(self, events: Iterable[tuple[int, ev.Event]]) -> None:
         """Replay ``events``, keeping the steps about the chosen agents."""
@@ -82,49 +94,52 @@ class TimelineRecorder:
         else:
             mine = {agent: [i for i in touched if _chosen(replay, agent, i, event)]
                     for agent in self._timelines}  # fmt: skip
-        before = {
-            agent_id: (_state(replay, agent_id), _fields(replay, agent_id))
-            for agent_id in dict.fromkeys(i for ids in mine.values() for i in ids)
-        }
+        seen = touched if self._every else dict.fromkeys(i for ids in mine.values() for i in ids)
+        before = {agent_id: _looked(replay, agent_id) for agent_id in seen}
         reported = len(replay.findings)
         replay.feed(line, event)
         new = replay.findings[reported:]
-        if self._every:  # records a finding names at this line, touched or not
+        if self._every and new:  # records a finding names at this line, touched or not
             mine.update((f.agent_id, []) for f in new if f.agent_id and f.agent_id not in mine)
+        kind = type(event).__name__
         for agent, ids in mine.items():
-            self._step(self._timeline(agent), line, event, ids, before, new)
+            self._step(self._timeline(agent), line, event, kind, ids, before, new)
 
     def _step(
         self,
         timeline: Timeline,
         line: int,
         event: ev.Event,
+        kind: str,
         mine: list[str],
         before: dict[str, tuple[str | None, Fields]],
         new: list[Finding],
     ) -> None:
-        """Add the steps ``event`` at ``line`` made for the timeline's agent, if any."""
+        """Add the steps ``event`` (of type ``kind``) at ``line`` made for the timeline's
+        agent, if any."""
         replay, agent = self._replay, timeline.agent
-        named = getattr(event, "name", None) == agent  # keyed by the name, wherever it lands
-        about = tuple(f for f in new if _about(f, agent, mine))
-        for number, agent_id in enumerate(mine or ([None] if named or about else [])):
-            state, old = before.get(agent_id, (None, {})) if agent_id else (None, {})
-            fields = _fields(replay, agent_id) if agent_id else {}
-            changes = tuple((key, old[key], value) for key, value in fields.items()
-                            if key in old and old[key] != value)  # fmt: skip
-            if agent_id is not None and agent_id not in timeline.records:
-                timeline.records.append(agent_id)
-            timeline.steps.append(Step(
-                line=line, event=type(event).__name__, agent_id=agent_id, before=state,
-                after=_state(replay, agent_id), changes=changes,
-                findings=about if number == 0 else (),
-            ))  # fmt: skip
+        about = tuple(f for f in new if _about(f, agent, mine)) if new else ()
+        if not mine:
+            named = getattr(event, "name", None) == agent  # keyed by the name, wherever it lands
+            if named or about:
+                timeline.steps.append(Step(line, kind, None, None, None, (), about))
+            return
+        for number, agent_id in enumerate(mine):
+            state, old = before[agent_id]
+            after, now = _looked(replay, agent_id)
+            changes = () if not old or not now or old == now else tuple(
+                (key, was, value) for key, was, value in zip(_NAMES, old, now, strict=True)
+                if was != value
+            )  # fmt: skip
+            self._add_record(timeline, agent_id)
+            timeline.steps.append(Step(line, kind, agent_id, state, after, changes,
+                                       about if number == 0 else ()))  # fmt: skip
 
     def finish(self, findings: Sequence[Finding]) -> dict[str, Timeline]:
         """The timelines by agent, with the end-of-replay findings about each (and a parse
         error that stopped the replay) from ``findings``, the replay's final ones."""
         for timeline in self._timelines.values():
-            mine = list(timeline.records)
+            mine = self._known.get(timeline.agent, set())
             reported = {id(f) for step in timeline.steps for f in step.findings}
             for finding in findings:
                 if id(finding) in reported:
@@ -155,19 +170,15 @@ def _touched(replay: Replay, event: ev.Event) -> list[str]:
     return []
 
 
-def _fields(replay: Replay, agent_id: str | None) -> Fields:
-    record = replay.index.by_id.get(agent_id) if agent_id else None
+def _looked(replay: Replay, agent_id: str) -> tuple[str | None, Fields]:
+    """The record's spec state and fields (none when there is no such record)."""
+    record = replay.index.by_id.get(agent_id)
     if record is None:
-        return {}
-    return asdict(record) | {"running": agent_id in replay.index.running}
+        return None, ()
+    return replay.state(record), (*_values(record), agent_id in replay.index.running)
 
 
-def _state(replay: Replay, agent_id: str | None) -> str | None:
-    record = replay.index.by_id.get(agent_id) if agent_id else None
-    return None if record is None else replay.state(record)
-
-
-def _about(finding: Finding, agent: str, records: list[str]) -> bool:
+def _about(finding: Finding, agent: str, records: Collection[str]) -> bool:
     return (
         finding.agent_id in records
         or agent in (finding.agent_id, finding.agent_name)
