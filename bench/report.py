@@ -58,6 +58,10 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return "failed" if value is None else f"{value:g}{unit}"
 
 
+def _lines(size: int) -> str:
+    return f"{size / 1e6:g}M" if size >= 1_000_000 else f"{size / 1000:g}k"
+
+
 def _verdict(values: list[float | None], target: float) -> str:
     return "PASS" if all(v is not None and v <= target for v in values) else "MISS"
 
@@ -75,9 +79,10 @@ def scenario_rows(results: dict[str, list[dict[str, Any]]], sizes: list[int],
             rss_j1 = [r["j1"].rss_kib for r in rounds if r.get("j1")]
             records = max((r.get("records", 0) for r in rounds), default=0)
             net = (max(rss) - baseline.rss_kib) * 1024 if rss else None
+            floor_wall = _median(rounds, "floor", "wall")
             rows.append({
                 "scenario": scenario, "lines": size, "records": records,
-                "floor_lines_per_s": round(size / _median(rounds, "floor", "wall")),
+                "floor_lines_per_s": round(size / floor_wall) if floor_wall else None,
                 "wall": ratio(rounds, "default", "floor", "wall"),
                 "cpu": ratio(rounds, "default", "floor", "cpu"),
                 "j1_wall": ratio(rounds, "j1", "floor", "wall"),
@@ -115,7 +120,7 @@ def _target_lines(rows: list[dict[str, Any]], exponents: dict[str, Any],
     lines = ["| target | issue 14 | measured (wall / CPU) | verdict |", "|---|---|---|---|"]
     largest = {row["scenario"]: row for row in rows}  # rows are by increasing size
     for scenario, row in largest.items():
-        at = f"{scenario} at {row['lines'] // 1000}k lines"
+        at = f"{scenario} at {_lines(row['lines'])} lines"
         for key, target in TARGETS[scenario].items():
             if key == "rss_mb":
                 value = row["rss_mb"]
@@ -161,7 +166,7 @@ def render(results: dict[str, list[dict[str, Any]]], sizes: list[int],
     for row in rows:
         per = row["bytes_per_record"]
         table.append(
-            f"| {row['scenario']} | {row['lines'] // 1000}k | {row['records']} | "
+            f"| {row['scenario']} | {_lines(row['lines'])} | {row['records']} | "
             f"{row['floor_lines_per_s'] / 1e6:.2f}M lines/s | "
             f"{_fmt(row['wall'])}, {_fmt(row['cpu'])} | "
             f"{_fmt(row['j1_wall'])}, {_fmt(row['j1_cpu'])} | "

@@ -28,6 +28,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -75,7 +76,7 @@ def scenario_round(path: Path, timeout: float) -> dict[str, Any]:
     default jobs and with -j 1, on one input, and its agent records."""
     measures: dict[str, Any] = {"floor": floor_run(path)}
     for key, jobs in (("default", None), ("j1", 1)):
-        measures[key] = attempt(lambda jobs=jobs: check(path, timeout, jobs))
+        measures[key] = attempt(partial(check, path, timeout, jobs))
         if key == "default" and measures[key]:
             measures["records"] = records(_out("check.json"))
     return measures
