@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 from statistics import median
 
-from run import compile_lifecheck, floor
+from measure import floor
+from run import compile_lifecheck
 
 
 def generate(mix: str, size: int, path: Path) -> tuple[float, int]:

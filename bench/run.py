@@ -1,14 +1,22 @@
-"""Benchmark: lifecheck against the JSON floor and a naive checker, in one run.
+"""Benchmark: lifecheck against the orjson floor on every scenario of issue 14, in one run.
 
-    python bench/run.py [--sizes 100000 1000000 10000000] [--naive-max 1000000] [--rounds 3]
+    python bench/run.py [--sizes 100000 1000000] [--rounds 3] [--scenarios ...] [--quick]
+                        [--json FILE]
 
-For each size it generates a realistic log (`lifecheck generate`, cached in the temp
-directory), then measures (a) the floor: reading every line and parsing it with orjson;
-(b) the naive checker: stdlib JSON and one `transitions` machine per agent (only up to
---naive-max lines; it is slow); (c) `lifecheck check` end to end as a process, with its
-default jobs (the CPUs) and with --jobs 1, and its peak RSS, in --rounds interleaved
-rounds. It prints lines/s and the median of the ratios measured within each round of this
-run. No assertion: the machine is shared and noisy.
+Scenarios (bench/logs.py writes their inputs, cached in the temp directory): the generated
+mixes ``messages``, ``agents`` and ``no-restarts``; ``agents200k``, ``snapshot100k`` and
+``channel20k``. On each, at each size: the floor (every line parsed with orjson, a store's
+snapshot whole; in this process) and `lifecheck check --format json` as a process with its
+default jobs and with ``-j 1``: wall and CPU time (RUSAGE_CHILDREN) and peak RSS. Extras:
+``commands`` (`explain`, `coverage` and `check --format html` against the check of the
+``agents`` log at the largest size), ``minimize`` (at the smallest size, on the
+``no-restarts`` log, against its check) and ``startup`` (`lifecheck --version` and a check
+of a one-line log against `python -c pass`).
+
+Rounds are interleaved, the order of the scenarios rotated each round, so that a noisy
+moment hits every contender alike; each ratio is taken within its round and the medians
+are reported, with the growth exponents of time and memory from the smallest size to the
+largest, and a table of issue 14's targets. No assertion: the machine is shared and noisy.
 """
 
 from __future__ import annotations
@@ -16,171 +24,176 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
-import os
-import subprocess
+import signal
 import sys
 import tempfile
-import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from statistics import median
+from typing import Any
 
-import msgspec
-import orjson
+from logs import BUILT, GENERATED, input_of
+from measure import ROOT, Failed, Run, command, floor_run, lifecheck, records
+from report import render
 
-from lifecheck.checker.reading.agents import AgentIndex
-from lifecheck.checker.reading.events import EVENT_TYPES
-from lifecheck.checker.replay.projection import PROJECTIONS
-from lifecheck.spec import LIFECYCLE
-from lifecheck.spec.machine import build_machine
-
-
-def log_of(size: int) -> Path:
-    """A generated log, written by `lifecheck generate` in its own process (and cached)."""
-    path = Path(tempfile.gettempdir()) / f"lifecheck-bench-{size}.jsonl"
-    if not path.exists():
-        command = ["generate", "--seed", "1", "--events", str(size), "--agents", "300"]
-        subprocess.run([sys.executable, "-m", "lifecheck", *command, "-o", str(path)], check=True)
-    return path
-
-
-def floor(path: Path) -> float:
-    start = time.perf_counter()
-    with path.open("rb") as log:
-        for line in log:
-            orjson.loads(line)
-    return time.perf_counter() - start
-
-
-def naive(path: Path) -> float:
-    """The obvious design: stdlib JSON, then one `transitions` machine per agent.
-
-    Every line is parsed and validated (``msgspec.convert`` of the parsed body); every
-    agent event fires its record's machine, whose guards read the record's facts in the
-    daemon's index (the same projection model), and the spec's state rules are checked
-    after each event. It checks fewer rules than lifecheck, which only flatters it.
-    """
-    start = time.perf_counter()
-    index, machines, project = AgentIndex(), {}, PROJECTIONS["d11b83e"]
-    findings: list[tuple[int, str]] = []
-    with path.open("rb") as log:
-        for number, line in enumerate(log, 1):
-            if not line.strip():
-                continue
-            ((variant, body),) = json.loads(line).items()
-            event = msgspec.convert(body, EVENT_TYPES[variant])
-            if variant == "AgentCreated":
-                machines[event.id] = build_machine(LIFECYCLE, "d11b83e")
-            if variant == "AgentSessionNotFound":
-                agent_id = index.by_name.get(event.name)
-            else:
-                agent_id = getattr(event, "id", None) if variant in LIFECYCLE.events else None
-            machine = machines.get(agent_id) if agent_id else None
-            record = index.by_id.get(agent_id) if agent_id else None
-            if machine is not None and record is not None:
-                session = getattr(event, "session_id", None)
-                facts = {"collected": record.gc, "running": record.id in index.running,
-                         "has_session": record.session_id is not None,
-                         "has_pid": record.pid is not None, "stopped_at": record.stopped_at,
-                         "is_lead": record.kind == "Lead",
-                         "event_has_session": session is not None}  # fmt: skip
-                machine.reported.clear()
-                machine.trigger(variant, facts=facts)
-                findings += [(number, rule) for rule in machine.reported]
-            project(index, event)
-            if machine is not None and (rule := LIFECYCLE.state(machine.state).rule):
-                findings.append((number, rule))
-    return time.perf_counter() - start
-
-
-#: Runs a command and prints its wall time and peak RSS. Linux counts the memory of the
-#: process a child was forked from in the child's peak RSS, so the command is forked from
-#: this small launcher, not from the benchmark, which is big by then.
-_LAUNCHER = """
-import os, sys, time
-start = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    os.execv(sys.executable, [sys.executable, *sys.argv[1:]])
-_, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
-"""
+SCENARIOS = (*GENERATED, *BUILT)
+EXTRAS = ("commands", "minimize", "startup")
+#: Per-round results: task name -> one dict of measures per round.
+Results = dict[str, list[dict[str, Any]]]
 
 
 def compile_lifecheck() -> None:
     """Byte-compile lifecheck, as `pip install` does: an installed tool does not compile its
     source at each start (this checkout may run with PYTHONDONTWRITEBYTECODE set)."""
-    root = Path(__file__).resolve().parent.parent
     # compileall does not follow the symlinks lifecheck/checker and lifecheck/spec: their
     # targets are compiled in place, and `import lifecheck.checker...` finds the same files.
     for package in ("lifecheck", "checker", "spec"):
-        compileall.compile_dir(root / package, quiet=1)
+        compileall.compile_dir(ROOT / package, quiet=1)
 
 
-def lifecheck(path: Path, jobs: int | None = None) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB, of the largest of its processes) of `lifecheck check`."""
-    command = ["-m", "lifecheck", "check", str(path), "--format", "json"]
-    command += [] if jobs is None else ["--jobs", str(jobs)]
-    launched = subprocess.run(
-        [sys.executable, "-c", _LAUNCHER, *command],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=os.environ | {"CI": "1"},
-    )
-    wall, rss, code = launched.stdout.split()
-    if int(code) not in (0, 1):  # 1 is findings; anything else means the run failed
-        raise SystemExit(f"lifecheck check {path} exited with {code}")
-    return float(wall), int(rss)
+def _out(name: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"lifecheck-bench-out-{name}"
 
 
-def startup() -> tuple[float, float]:
-    """Wall time of `lifecheck --version`, and of a bare `python -c pass`, best of five."""
+def check(path: Path, timeout: float, jobs: int | None = None) -> Run:
+    """`lifecheck check PATH --format json`, its report written to a temporary file."""
+    args = ["check", str(path), "--format", "json", "-o", str(_out("check.json"))]
+    return lifecheck(args + ([] if jobs is None else ["--jobs", str(jobs)]), timeout)
 
-    def best(command: list[str]) -> float:
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
-            times.append(time.perf_counter() - start)
-        return min(times)
 
-    return best([sys.executable, "-m", "lifecheck", "--version"]), best([sys.executable, "-c", ""])
+def attempt(run: Callable[[], Run]) -> Run | None:
+    """``run()``, or None (said on stderr) if it failed or ran out of time."""
+    try:
+        return run()
+    except Failed as failure:
+        print(f"  {failure}", file=sys.stderr)
+        return None
+
+
+def scenario_round(path: Path, timeout: float) -> dict[str, Any]:
+    """The floor (which also brings the input into the page cache), then lifecheck with
+    default jobs and with -j 1, on one input, and its agent records."""
+    measures: dict[str, Any] = {"floor": floor_run(path)}
+    for key, jobs in (("default", None), ("j1", 1)):
+        measures[key] = attempt(partial(check, path, timeout, jobs))
+        if key == "default" and measures[key]:
+            measures["records"] = records(_out("check.json"))
+    return measures
+
+
+def _first_name(path: Path) -> str:
+    """The name of the log's first agent, for `explain` (its every record)."""
+    with path.open("rb") as log:
+        for line in log:
+            if line.startswith(b'{"AgentCreated"'):
+                return str(json.loads(line)["AgentCreated"]["name"])
+    raise SystemExit(f"no agent in {path}")
+
+
+def commands_round(path: Path, timeout: float) -> dict[str, Any]:
+    """The check of ``path``, then `explain`, `coverage` and the HTML report of it."""
+    html = ["check", str(path), "--format", "html", "-o", str(_out("report.html"))]
+    explain = ["explain", str(path), "--agent", _first_name(path)]
+    return {
+        "check": attempt(lambda: check(path, timeout)),
+        "explain": attempt(lambda: lifecheck(explain, timeout, codes=(0,))),
+        "coverage": attempt(
+            lambda: lifecheck(["coverage", str(path), "--format", "json"], timeout)
+        ),
+        "html": attempt(lambda: lifecheck(html, timeout)),
+    }
+
+
+def _first_rule(path: Path, timeout: float) -> str:
+    check(path, timeout)
+    findings = json.loads(_out("check.json").read_bytes())["findings"]
+    if not findings:
+        raise SystemExit(f"no finding in {path} to minimize")
+    return str(findings[0]["rule"])
+
+
+def minimize_round(path: Path, rule: str, timeout: float) -> dict[str, Any]:
+    """The check of ``path``, then `minimize` to its first finding's rule."""
+    args = ["minimize", str(path), "--rule", rule, "-o", str(_out("minimal.jsonl"))]
+    return {
+        "check": attempt(lambda: check(path, timeout)),
+        "minimize": attempt(lambda: lifecheck(args, timeout, codes=(0,))),
+    }
+
+
+def startup_round(one_line: Path, timeout: float, repeats: int = 5) -> dict[str, Any]:
+    """Medians of ``repeats`` runs each: bare Python, `lifecheck --version`, a check of a
+    one-line log."""
+    runs: dict[str, list[Run]] = {"python": [], "version": [], "one_line": []}
+    for _ in range(repeats):
+        runs["python"].append(command(["-c", "pass"], timeout))
+        runs["version"].append(lifecheck(["--version"], timeout, codes=(0,)))
+        runs["one_line"].append(check(one_line, timeout))
+    return {key: Run(median(r.wall for r in rs), median(r.cpu for r in rs),
+                     max(r.rss_kib for r in rs)) for key, rs in runs.items()}  # fmt: skip
+
+
+def _one_line_log() -> Path:
+    path = _out("one-line.jsonl")
+    path.write_bytes(b'{"AgentCreated":{"id":"a1","name":"btucker-reviewer","kind":"Worker",'
+                     b'"agent_type":"midtown-code-reviewer","provider":"ClaudeCode",'
+                     b'"channel":null,"task_id":null,"bound_thread_id":null,'
+                     b'"icon":null,"color":null}}\n')  # fmt: skip
+    return path
+
+
+def plan(args: argparse.Namespace) -> dict[str, Any]:
+    """Each task's name and how to run one round of it (inputs written now)."""
+    tasks: dict[str, Any] = {}
+    for scenario in args.scenarios:
+        for size in args.sizes if scenario in SCENARIOS else ():
+            path = input_of(scenario, size)
+            tasks[f"{scenario}@{size}"] = lambda p=path: scenario_round(p, args.timeout)
+    if "commands" in args.scenarios:
+        big = input_of("agents", max(args.sizes))
+        tasks["commands"] = lambda: commands_round(big, args.timeout)
+    if "minimize" in args.scenarios:
+        small = input_of("no-restarts", min(args.sizes))
+        rule = _first_rule(small, args.timeout)
+        tasks["minimize"] = lambda: minimize_round(small, rule, args.timeout)
+    if "startup" in args.scenarios:
+        one_line = _one_line_log()
+        tasks["startup"] = lambda: startup_round(one_line, args.timeout)
+    return tasks
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--naive-max", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per size")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--scenarios", nargs="+", choices=[*SCENARIOS, *EXTRAS],
+                        default=[*SCENARIOS, *EXTRAS], metavar="NAME",
+                        help=f"a subset of: {' '.join((*SCENARIOS, *EXTRAS))}")  # fmt: skip
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run: sizes 20000 100000, one round")  # fmt: skip
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per command")
+    parser.add_argument("--json", type=Path, help="also write every measure here")
     args = parser.parse_args()
+    # Measured commands run in their own process groups: end them too on a SIGTERM.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.quick:
+        args.sizes, args.rounds = [20_000, 100_000], 1
+    args.sizes = sorted(args.sizes)
     compile_lifecheck()
-    rows = []
-    for size in args.sizes:
-        path = log_of(size)
-        floor(path)  # warms the page cache: every contender then reads from memory
-        # Interleaved rounds, so that a noisy moment hits every contender alike; each
-        # ratio is taken within its round, and the medians are reported.
-        rounds = [(floor(path), *lifecheck(path), *lifecheck(path, jobs=1))
-                  for _ in range(args.rounds)]  # fmt: skip
-        base = median(r[0] for r in rounds)
-        ours = median(r[1] for r in rounds)
-        slow = naive(path) if size <= args.naive_max else None
-        rows.append({
-            "lines": size, "floor_lines_per_s": round(size / base),
-            "lifecheck_lines_per_s": round(size / ours),
-            "lifecheck_over_floor": round(median(r[1] / r[0] for r in rounds), 2),
-            "serial_over_floor": round(median(r[3] / r[0] for r in rounds), 2),
-            "ratios_by_round": [round(r[1] / r[0], 2) for r in rounds],
-            "naive_lines_per_s": round(size / slow) if slow else None,
-            "naive_over_lifecheck": round(slow / ours, 1) if slow else None,
-            "peak_rss_mb": round(max(r[2] for r in rounds) / 1024),
-            "serial_peak_rss_mb": round(max(r[4] for r in rounds) / 1024),
-        })  # fmt: skip
-    ours_start, python_start = startup()
-    document = {"cpus": os.cpu_count(), "startup_s": round(ours_start, 3),
-                "python_startup_s": round(python_start, 3), "runs": rows}  # fmt: skip
-    print(json.dumps(document, indent=2))
+    tasks = plan(args)
+    baseline = check(_one_line_log(), args.timeout)
+    results: Results = {name: [] for name in tasks}
+    names = list(tasks)
+    for number in range(args.rounds):
+        shift = number % len(names)
+        for name in names[shift:] + names[:shift]:
+            print(f"round {number + 1}/{args.rounds}: {name}", file=sys.stderr, flush=True)
+            results[name].append(tasks[name]())
+    document = render(results, args.sizes, baseline)
+    print(document["markdown"])
+    if args.json:
+        args.json.write_text(json.dumps(document["data"], indent=2) + "\n")
 
 
 if __name__ == "__main__":
