@@ -108,7 +108,7 @@ class DecodedLog:
 
     def __init__(self, lines: Sequence[bytes], wanted: Collection[type[Event]]) -> None:
         self._lines = lines
-        self._events: dict[int, Event] = {}  # by line index: the events some rule reads
+        self._events: list[Event | None] = [None] * len(lines)  # those some rule reads
         self._bad: dict[int, _Bad] = {}
         start = 0
         while start < len(lines):
@@ -129,7 +129,9 @@ class DecodedLog:
         self, window: Sequence[bytes], start: int, wanted: Collection[type[Event]]
     ) -> Malformed | None:
         reader = LogReader(window, wanted)
-        self._events.update((start + line - 1, event) for line, event in reader)
+        events = self._events
+        for line, event in reader:
+            events[start + line - 1] = event
         return reader.malformed
 
     def replay(self, replay: Replay, kept: Sequence[int]) -> None:
@@ -137,8 +139,8 @@ class DecodedLog:
         bad = self._bad
         first = next((n for n, i in enumerate(kept) if i in bad), None) if bad else None
         head = kept if first is None else kept[:first]
-        events = self._events.get
-        replay.run((n, event) for n, event in enumerate(map(events, head), 1) if event is not None)
+        events = map(self._events.__getitem__, head)
+        replay.run((n, event) for n, event in enumerate(events, 1) if event is not None)
         if first is None:
             return
         line, why, after = first + 1, bad[kept[first]], kept[first + 1 :]

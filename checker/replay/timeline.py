@@ -65,7 +65,8 @@ class TimelineRecorder:
                 t for t in self._timelines.values() if t.agent in (record.id, record.name)
             ]  # fmt: skip
             for timeline in chosen:
-                self._add_record(timeline, record.id)
+                self._known.setdefault(timeline.agent, set()).add(record.id)
+                timeline.records.append(record.id)
                 timeline.snapshot.append((record.id, replay.state(record)))
 
     def _timeline(self, agent: str) -> Timeline:
@@ -73,12 +74,6 @@ class TimelineRecorder:
         if timeline is None:
             timeline = self._timelines[agent] = Timeline(agent)
         return timeline
-
-    def _add_record(self, timeline: Timeline, agent_id: str) -> None:
-        known = self._known.setdefault(timeline.agent, set())
-        if agent_id not in known:
-            known.add(agent_id)
-            timeline.records.append(agent_id)
 
     def run(self, events: Iterable[tuple[int, ev.Event]]) -> None:
         """Replay ``events``, keeping the steps about the chosen agents."""
@@ -90,20 +85,27 @@ class TimelineRecorder:
         replay = self._replay
         touched = _touched(replay, event)
         if self._every:
-            mine = {agent_id: [agent_id] for agent_id in touched}
+            before = {agent_id: _looked(replay, agent_id) for agent_id in touched}
+            mine = None
         else:
             mine = {agent: [i for i in touched if _chosen(replay, agent, i, event)]
                     for agent in self._timelines}  # fmt: skip
-        seen = touched if self._every else dict.fromkeys(i for ids in mine.values() for i in ids)
-        before = {agent_id: _looked(replay, agent_id) for agent_id in seen}
+            seen = dict.fromkeys(i for ids in mine.values() for i in ids)
+            before = {agent_id: _looked(replay, agent_id) for agent_id in seen}
         reported = len(replay.findings)
         replay.feed(line, event)
         new = replay.findings[reported:]
-        if self._every and new:  # records a finding names at this line, touched or not
-            mine.update((f.agent_id, []) for f in new if f.agent_id and f.agent_id not in mine)
         kind = type(event).__name__
-        for agent, ids in mine.items():
-            self._step(self._timeline(agent), line, event, kind, ids, before, new)
+        if mine is not None:
+            for agent, ids in mine.items():
+                self._step(self._timeline(agent), line, event, kind, ids, before, new)
+            return
+        for agent_id, looked in before.items():  # each record its own timeline
+            about = tuple(f for f in new if _about(f, agent_id, (agent_id,))) if new else ()
+            self._record_step(self._timeline(agent_id), line, kind, agent_id, looked, about)
+        for named in dict.fromkeys(f.agent_id for f in new if f.agent_id not in before):
+            if named:  # a record a finding names at this line, untouched
+                self._step(self._timeline(named), line, event, kind, [], before, new)
 
     def _step(
         self,
@@ -116,8 +118,8 @@ class TimelineRecorder:
         new: list[Finding],
     ) -> None:
         """Add the steps ``event`` (of type ``kind``) at ``line`` made for the timeline's
-        agent, if any."""
-        replay, agent = self._replay, timeline.agent
+        agent, if any: one per record of it the event touched (``mine``)."""
+        agent = timeline.agent
         about = tuple(f for f in new if _about(f, agent, mine)) if new else ()
         if not mine:
             named = getattr(event, "name", None) == agent  # keyed by the name, wherever it lands
@@ -125,15 +127,30 @@ class TimelineRecorder:
                 timeline.steps.append(Step(line, kind, None, None, None, (), about))
             return
         for number, agent_id in enumerate(mine):
-            state, old = before[agent_id]
-            after, now = _looked(replay, agent_id)
-            changes = () if not old or not now or old == now else tuple(
-                (key, was, value) for key, was, value in zip(_NAMES, old, now, strict=True)
-                if was != value
-            )  # fmt: skip
-            self._add_record(timeline, agent_id)
-            timeline.steps.append(Step(line, kind, agent_id, state, after, changes,
-                                       about if number == 0 else ()))  # fmt: skip
+            looked = before[agent_id]
+            self._record_step(timeline, line, kind, agent_id, looked, about if number == 0 else ())
+
+    def _record_step(
+        self,
+        timeline: Timeline,
+        line: int,
+        kind: str,
+        agent_id: str,
+        before: tuple[str | None, Fields],
+        findings: tuple[Finding, ...],
+    ) -> None:
+        """Add the step of a record the event touched, from its state and fields ``before``."""
+        state, old = before
+        after, now = _looked(self._replay, agent_id)
+        changes = () if not old or not now or old == now else tuple(
+            (key, was, value) for key, was, value in zip(_NAMES, old, now, strict=True)
+            if was != value
+        )  # fmt: skip
+        known = self._known.setdefault(timeline.agent, set())
+        if agent_id not in known:
+            known.add(agent_id)
+            timeline.records.append(agent_id)
+        timeline.steps.append(Step(line, kind, agent_id, state, after, changes, findings))
 
     def finish(self, findings: Sequence[Finding]) -> dict[str, Timeline]:
         """The timelines by agent, with the end-of-replay findings about each (and a parse
