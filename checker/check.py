@@ -98,8 +98,8 @@ def _most_found(recorder: TimelineRecorder, findings: Sequence[Finding]) -> tupl
         if finding.agent_id:
             counts[finding.agent_id] = counts.get(finding.agent_id, 0) + 1
     chosen = sorted(counts, key=lambda agent: (-counts[agent], agent))[:TIMELINES]
-    every = recorder.finish(findings)
-    return tuple(every[agent] for agent in chosen)
+    timelines = recorder.finish(findings, chosen)
+    return tuple(timelines[agent] for agent in chosen)
 
 
 def new_replay(

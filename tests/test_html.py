@@ -88,3 +88,21 @@ def test_without_graphviz_the_page_carries_the_mermaid_source(
     text = _page(tmp_path).read_text()
     assert "<svg" not in text
     assert "stateDiagram-v2" in text
+
+
+@pytest.mark.parametrize("kept", [2, 4096])
+def test_timelines_show_each_finding_once_at_its_step(
+    kept: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings reach the timelines as they are found, also when the spool keeps them on
+    disk: each at the step of its line, and none again at the end."""
+    from lifecheck.checker.reports import spool
+
+    monkeypatch.setattr(spool, "KEPT", kept)
+    report = check_path(str(EXAMPLE), timelines=True)
+    assert report.timelines
+    for timeline in report.timelines:
+        shown = [f for step in timeline.steps for f in step.findings]
+        assert shown
+        assert all(f.line == step.line for step in timeline.steps for f in step.findings)
+        assert not set(shown) & set(timeline.final)

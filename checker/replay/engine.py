@@ -97,6 +97,16 @@ class Replay:
         """The event types some rule reads; a reader may skip decoding the others."""
         return frozenset(self._handlers)
 
+    def tap(self, listener: Callable[[Finding], None]) -> None:
+        """Also hand each finding, as it is found, to ``listener``."""
+        emit = self._emit
+
+        def both(finding: Finding) -> None:
+            emit(finding)
+            listener(finding)
+
+        self._emit = both
+
     def feed(self, line: int, event: ev.Event) -> None:
         """Replay one event at ``line``."""
         handler = self._handlers.get(type(event))

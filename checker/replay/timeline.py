@@ -52,11 +52,12 @@ class Timeline:
 
 class TimelineRecorder:
     """Feeds events to ``replay`` and keeps the timeline of each of ``agents`` (ids or
-    names), or with ``agents`` ``None`` of every record by id. The replay must keep its
-    findings (no ``on_finding``)."""
+    names), or with ``agents`` ``None`` of every record by id."""
 
     def __init__(self, replay: Replay, agents: Sequence[str] | None = None) -> None:
         self._replay = replay
+        self._found: list[Finding] = []  # by the event being replayed
+        replay.tap(self._found.append)
         self._every = agents is None
         self._timelines = {agent: Timeline(agent) for agent in agents or ()}
         self._known: dict[str, set[str]] = {}  # by timeline: its records, to look up
@@ -92,9 +93,8 @@ class TimelineRecorder:
                     for agent in self._timelines}  # fmt: skip
             seen = dict.fromkeys(i for ids in mine.values() for i in ids)
             before = {agent_id: _looked(replay, agent_id) for agent_id in seen}
-        reported = len(replay.findings)
         replay.feed(line, event)
-        new = replay.findings[reported:]
+        new, self._found[:] = list(self._found), []
         kind = type(event).__name__
         if mine is not None:
             for agent, ids in mine.items():
@@ -152,18 +152,24 @@ class TimelineRecorder:
             timeline.records.append(agent_id)
         timeline.steps.append(Step(line, kind, agent_id, state, after, changes, findings))
 
-    def finish(self, findings: Sequence[Finding]) -> dict[str, Timeline]:
-        """The timelines by agent, with the end-of-replay findings about each (and a parse
-        error that stopped the replay) from ``findings``, the replay's final ones."""
-        for timeline in self._timelines.values():
+    def finish(
+        self, findings: Iterable[Finding], agents: Collection[str] | None = None
+    ) -> dict[str, Timeline]:
+        """The timelines by agent (of ``agents`` only, if given), with the end-of-replay
+        findings about each (and a parse error that stopped the replay) from ``findings``,
+        the replay's final ones."""
+        timelines = self._timelines
+        chosen = timelines.values() if agents is None else [timelines[a] for a in agents]
+        for timeline in chosen:
             mine = self._known.get(timeline.agent, set())
-            reported = {id(f) for step in timeline.steps for f in step.findings}
+            # By value: past a few thousand, findings come back from disk as copies.
+            reported = {f for step in timeline.steps for f in step.findings}
             for finding in findings:
-                if id(finding) in reported:
+                if finding in reported:
                     continue
                 if finding.rule == "parse-error" or _about(finding, timeline.agent, mine):
                     timeline.final.append(finding)
-        return self._timelines
+        return timelines if agents is None else {t.agent: t for t in chosen}
 
 
 def _chosen(replay: Replay, agent: str, agent_id: str, event: ev.Event) -> bool:
