@@ -4,8 +4,9 @@ The public API: check a path (:func:`check_path`), or drive a :class:`Replay` yo
 with events from a :class:`LogReader`; render with :func:`render_text` or :func:`to_json`.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from lifecheck.lazy import lazy
 
 if TYPE_CHECKING:
     from lifecheck.checker.check import InputReport, check_path
@@ -63,13 +64,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value  # looked up once
-        return value
-    raise AttributeError(f"module 'lifecheck.checker' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy(__name__, _LAZY, __all__)
