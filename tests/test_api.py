@@ -34,6 +34,13 @@ class TestCheck:
         assert [check_path(p) for p in paths] == lifecheck.check(paths)
         assert lifecheck.check(str(EXAMPLE)) == [check_path(str(EXAMPLE))]
 
+    def test_coverage_can_be_left_out(self) -> None:
+        """Without coverage, the same findings and counts, and no transitions counted."""
+        counted, bare = check_path(str(EXAMPLE)), check_path(str(EXAMPLE), coverage=False)
+        assert counted.taken
+        assert (bare.taken, bare.entered) == ({}, {})
+        assert (tuple(bare.findings), bare.events) == (tuple(counted.findings), counted.events)
+
     def test_check_changes_no_process_wide_setting(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -116,7 +116,13 @@ def check(
     inputs = list(paths or _default_inputs())
     refuse_inputs([target], inputs)
     reports = check_paths(
-        inputs, semantics, jobs, exact=exact, progress=progress, timelines=output == "html"
+        inputs,
+        semantics,
+        jobs,
+        exact=exact,
+        progress=progress,
+        timelines=output == "html",
+        coverage=output == "html",  # only the page's diagram shows what was taken
     )
     for report in reports:
         if report.error is not None:
@@ -161,9 +167,11 @@ def check_paths(
     exact: bool = False,
     progress: bool = False,
     timelines: bool = False,
+    coverage: bool = True,
 ) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
-    check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines)
+    check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines,
+                        coverage=coverage)  # fmt: skip
     with tuned_for_reading():
         if jobs == 1 or len(paths) == 1:
             meter = _progress_meter if progress else None
