@@ -36,7 +36,7 @@ class AgentRecord:
 Listed = dict[str, int]
 
 
-def listed(ids: Iterable[str]) -> Listed:
+def multiset(ids: Iterable[str]) -> Listed:
     """The multiset of a channel's list as the daemon stores it."""
     return dict(Counter(ids))
 

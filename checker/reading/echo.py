@@ -24,8 +24,13 @@ def quoted(text: str) -> str:
     return repr(text) if len(text) <= CAP else repr(text[:CAP]) + capped(text)[CAP:]
 
 
+def more(named: Sequence[str], count: int) -> str:
+    """``a, b, c, d, e and 3 more``: the first :data:`NAMES` of ``named``, which stand for
+    ``count`` in all, then how many others."""
+    shown = ", ".join(named[:NAMES])
+    return shown if count <= NAMES else f"{shown} and {count - NAMES} more"
+
+
 def listed(names: Sequence[str]) -> str:
     """At most :data:`NAMES` names, each capped, then how many more there are."""
-    shown = ", ".join(map(capped, names[:NAMES]))
-    more = len(names) - NAMES
-    return shown if more <= 0 else f"{shown} and {more} more"
+    return more([capped(name) for name in names[:NAMES]], len(names))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from lifecheck.checker.reading.agents import AgentIndex, AgentRecord, listed
+from lifecheck.checker.reading.agents import AgentIndex, AgentRecord, multiset
 from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.reading.events import U32, AgentKind, Provider, UtcDateTime
 from lifecheck.checker.reading.json_paths import locate
@@ -123,7 +123,7 @@ def parse_snapshot(data: bytes) -> Snapshot:
         by_id={key: _record(key, agent) for key, agent in agents.by_id.items()},
         by_name=dict(agents.by_name),
         by_task=dict(agents.by_task),
-        by_channel={channel: listed(ids) for channel, ids in agents.by_channel.items()},
+        by_channel={channel: multiset(ids) for channel, ids in agents.by_channel.items()},
         by_thread=dict(agents.by_thread),
         running=set(agents.running),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lifecheck.checker.reading.echo import capped
+from lifecheck.checker.reading.echo import NAMES, capped
 from lifecheck.checker.replay.observers import Observer
 from lifecheck.spec.catalogue import Family, rules_of
 
@@ -19,9 +19,6 @@ END_RULES = frozenset(rules_of(Family.END))
 
 #: Rules about a session known to be dead: the line that said so matters.
 SESSION_RULES = frozenset({"zombie-running", "stale-session-resumed"})
-
-#: Related records an explanation lets, as many as a message names (docs/rules.md §4).
-NAMED = 5
 
 #: State changes kept per record: enough to show what set a stale value.
 KEPT_MOVES = 2
@@ -104,7 +101,8 @@ def story_of(
 ) -> Story:
     """The story of a finding about ``agent_id`` and the others it names (``names`` gives
     a record's name, or ``None`` for no record)."""
-    ids = dict.fromkeys(([agent_id] if agent_id else []) + list(related[:NAMED]))
+    # The record and the others its message names (docs/rules.md §4): one Let for each.
+    ids = dict.fromkeys(([agent_id] if agent_id else []) + list(related[:NAMES]))
     records = tuple((i, names(i), history.past(i)) for i in ids)
     return Story(event, records, history.log, history.snapshot, session_gone_at)
 

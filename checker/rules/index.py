@@ -17,9 +17,9 @@ from typing import Any
 
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
-from lifecheck.checker.reading.echo import capped
+from lifecheck.checker.reading.echo import NAMES, capped, more
 from lifecheck.checker.rules.findings import short_id
-from lifecheck.checker.rules.reporting import NAMED, RELATED, Report, more, who
+from lifecheck.checker.rules.reporting import RELATED, Report, who
 from lifecheck.spec.catalogue import RuleId
 
 #: What must be unique among the running records of a kind, and how messages say it.
@@ -164,7 +164,7 @@ class SharedValues:
         index, running = self._index, self._index.running
         named = [
             f"{who(index, i)} ({'running' if i in running else 'in limbo'})"
-            for i in others[:NAMED]
+            for i in others[:NAMES]
         ]  # fmt: skip
         held = (
             f"which {named[0]} still holds" if count == 1
@@ -187,7 +187,7 @@ class SharedValues:
             if count:
                 _, rule, where = _UNIQUE_BY_KIND[record.kind]
                 others = _others(ids, agent_id)
-                named = [who(index, i) for i in others[:NAMED]]
+                named = [who(index, i) for i in others[:NAMES]]
                 kind, value = record.kind, capped(unique[1])
                 message = (
                     f"a second {kind} is running {where} {value}: {named[0]} is running too"
@@ -202,7 +202,7 @@ class SharedValues:
         if not count:
             return
         others = list(islice((i for g, ids in groups.items() if g != group for i in ids), RELATED))
-        shown = more([short_id(i) for i in others[:NAMED]], count)
+        shown = more([short_id(i) for i in others[:NAMES]], count)
         self._report("duplicate-running-name", line, agent_id, name,
                      f"{count} other running record{'s' if count > 1 else ''} named "
                      f"{capped(name)}: {shown}", related=tuple(others), related_count=count,
@@ -242,7 +242,7 @@ class SharedValues:
             return listed
         moving = set(listed)
         residents = list(islice((i for i in there if i not in moving), RELATED))
-        named = more([who(index, i) for i in residents[:NAMED]], count)
+        named = more([who(index, i) for i in residents[:NAMES]], count)
         verb = "is" if count == 1 else "are"
         for agent_id in listed:
             record = index.by_id.get(agent_id)

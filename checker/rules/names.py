@@ -11,9 +11,9 @@ from collections import Counter
 
 from lifecheck.checker.reading import events as ev
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord
-from lifecheck.checker.reading.echo import capped
+from lifecheck.checker.reading.echo import capped, more
 from lifecheck.checker.rules.findings import short_id
-from lifecheck.checker.rules.reporting import Report, more
+from lifecheck.checker.rules.reporting import Report
 
 
 class SessionRules:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from lifecheck.checker.reading.agents import AgentIndex
-from lifecheck.checker.reading.echo import NAMES, capped
+from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.spec.catalogue import RuleId
 
@@ -37,14 +37,5 @@ def who(index: AgentIndex, agent_id: str) -> str:
     return f"{capped(name)} ({short_id(agent_id)})"
 
 
-#: Other records a message names before it only counts the rest (docs/rules.md §4 "Size").
-NAMED = NAMES
 #: Other records a finding relates (``related``; ``related_count`` has the full number).
 RELATED = 20
-
-
-def more(named: list[str], count: int) -> str:
-    """``a, b, c, d, e and 3 more``: the first :data:`NAMED` of ``count`` records, then how
-    many others."""
-    shown = ", ".join(named[:NAMED])
-    return shown if count <= NAMED else f"{shown} and {count - NAMED} more"
