@@ -171,6 +171,7 @@ def to_dot(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
     box under a rule, with a plain loop arrow; every other arrow carries its lines.
     """
     title = overlay.title if overlay is not None and overlay.title else g.graph["name"]
+    title = title.replace("\\", "\\\\")  # a title names a file: its backslashes are its own
     font = "Helvetica"
     lines = [
         f"digraph {_q(g.graph['name'])} {{",

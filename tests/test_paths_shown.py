@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 from xml.etree import ElementTree as ET
@@ -147,3 +148,11 @@ def test_explain_and_minimize(named: tuple[str, str]) -> None:
         minimized.returncode,
         minimized.stderr.decode(),
     )
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_drawn_diagram_title(named: tuple[str, str]) -> None:
+    """Graphviz drops a backslash it does not know: the title keeps the escaped name."""
+    path, shown = named
+    svg = _clean(lifecheck("diagram", "--format", "svg", "--trace", path), code=0)
+    assert f"{shown}: 1 events" in unescape(svg)
