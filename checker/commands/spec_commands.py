@@ -36,14 +36,17 @@ from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.text import render_coverage, render_facts, where
 from lifecheck.spec import LIFECYCLE, InvalidSpec, Spec
 from lifecheck.spec.model import Transition
+from lifecheck.spec.render import DETAILS
 from lifecheck.spec.validate import validate
 
 _DIAGRAM_EPILOG = """\b
 Examples:
   lifecheck diagram                                # Mermaid of the default version
   lifecheck diagram --format svg -o lifecycle.svg  # needs Graphviz's dot
+  lifecheck diagram --format table                 # every transition, as a Markdown table
+  lifecheck diagram --detail full --format svg -o all.svg
   lifecheck diagram --trace log-0000.jsonl --agent btucker-reviewer --format svg -o t.svg
-  lifecheck diagram --all diagrams/                # every version, .mmd .dot .svg
+  lifecheck diagram --all diagrams/                # every version: diagrams and tables
 """
 
 
@@ -54,7 +57,21 @@ Examples:
     type=click.Choice(FORMATS),
     default="mermaid",
     show_default=True,
-    help="Mermaid and DOT are text; SVG and PNG need Graphviz.",
+    help="Mermaid and DOT are text; SVG and PNG need Graphviz; table lists every "
+    "transition in Markdown.",
+)
+@click.option(
+    "--detail",
+    type=click.Choice(DETAILS),
+    default="glance",
+    show_default=True,
+    help="glance: the lifecycle and the transitions into its forbidden states; full: every "
+    "transition.",
+)
+@click.option(
+    "--untaken",
+    is_flag=True,
+    help="With --trace: also draw the legal transitions the log never took.",
 )
 @semantics_option
 @output_file_option
@@ -66,12 +83,13 @@ Examples:
     type=click.Path(file_okay=False),
     help="Write every version's .mmd, .dot and .svg into this directory.",
 )
-def diagram(output: str, semantics: str, target: str | None, trace: str | None,
-            agent: str | None, all_dir: str | None) -> None:  # fmt: skip
+def diagram(output: str, detail: str, untaken: bool, semantics: str, target: str | None,
+            trace: str | None, agent: str | None, all_dir: str | None) -> None:  # fmt: skip
     """Draw the lifecycle spec, forbidden states and transitions in red.
 
-    With --trace, each transition is labelled with how often the log took it, untaken ones
-    are dashed, and forbidden states show how often the log entered them.
+    With --trace, each transition is labelled with how often the log took it, forbidden
+    ones it never took are dashed, and forbidden states show how often the log entered
+    them; legal transitions it never took are left out (--untaken draws them).
     """
     refuse_inputs([target], [trace] if trace is not None else [])
     try:
@@ -85,9 +103,9 @@ def diagram(output: str, semantics: str, target: str | None, trace: str | None,
         overlay = None
         if trace is not None:
             overlay = trace_overlay(trace, semantics, agent, label=printable(trace))
-        elif agent is not None:
-            raise click.UsageError("--agent needs --trace")
-        data = render_diagram(semantics, output, overlay)
+        elif agent is not None or untaken:
+            raise click.UsageError(f"{'--agent' if agent else '--untaken'} needs --trace")
+        data = render_diagram(semantics, output, overlay, detail=detail, untaken=untaken)
     except (InputError, GraphvizMissing) as error:
         say(str(error))
         sys.exit(EXIT_UNREADABLE)
