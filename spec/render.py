@@ -190,7 +190,7 @@ def to_mermaid(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
     lines.append(f"    classDef forbidden fill:#ffebee,stroke:{RED},color:{RED},stroke-width:2px")
     for state in states:
         lines.append(f'    state "{_mtext(state_label(state, overlay))}" as {_mid(state.name)}')
-    lines.append(f"    [*] --> {_mid(g.graph['initial'])}")
+    lines.append(f"    [*] --> {_mid(g.graph['initial'])} : {g.graph['creation']}")
     marks = {"allowed": "", "forbidden": "⛔ ", "untaken": "", "path": "➜ "}
     for arrow in arrows(g, overlay):
         label = "<br/>".join(
@@ -283,7 +283,8 @@ def to_dot(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
         elif name == g.graph["terminal"]:
             attrs["peripheries"] = "2"
         lines.append(f"  {_q(name)} {_attrs(**attrs)[:-1]}, label={_table(head + body)}];")
-    lines.append(f"  start -> {_q(g.graph['initial'])};")
+    creation = _table(_rows([(g.graph["creation"], "allowed")]))
+    lines.append(f"  start -> {_q(g.graph['initial'])} [label={creation}];")
     for arrow in every:
         style = _attrs(**_ARROW_STYLE[arrow.style])[:-1]
         # A loop's transitions are listed in its state's box; other arrows carry theirs.
