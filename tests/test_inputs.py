@@ -118,6 +118,18 @@ def test_a_project_whose_events_loop_is_one_line(tmp_path: Path) -> None:
     assert line.startswith(f"lifecheck: {tmp_path}/project/events: symlink loop")
 
 
+def test_a_broken_events_link_is_an_input_that_says_why(tmp_path: Path) -> None:
+    """As `check` alone reports a project's broken events link, a search does."""
+    store(tmp_path / "app" / "events", {"log-0000.jsonl": STALE})
+    (tmp_path / "gone").mkdir()
+    (tmp_path / "gone" / "events").symlink_to("nowhere")
+    (tmp_path / "gone" / "other").symlink_to("nowhere")  # not an input: passed over
+    assert find_inputs([str(tmp_path)]) == [f"{tmp_path}/app/events", f"{tmp_path}/gone/events"]
+    result = lifecheck("check", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"lifecheck: {tmp_path}/gone/events: no such file or directory\n"
+
+
 def test_a_folder_of_logs_is_checked_log_by_log(tmp_path: Path) -> None:
     a_log(tmp_path / "logs" / "monday.jsonl", [created("a1")])
     a_log(tmp_path / "logs" / "tuesday.jsonl")
