@@ -24,6 +24,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
     write_output,
 )
+from lifecheck.checker.commands.input_options import AGENT_HELP, inputs_of, one_input
 from lifecheck.checker.commands.speed import tuned_for_reading
 from lifecheck.checker.reading.store import InputError
 from lifecheck.checker.reports.diagrams import (
@@ -75,8 +76,18 @@ Examples:
 )
 @semantics_option
 @output_file_option
-@click.option("--trace", type=click.Path(), help="Overlay what this log or store did.")
-@click.option("--agent", help="With --trace: number this agent's path (id, id prefix or name).")
+@click.option(
+    "--trace",
+    type=click.Path(),
+    callback=one_input,
+    help="Overlay what this log or store (- for standard input) did.",
+)
+@click.option(
+    "--agent",
+    help="With --trace: number this agent's path. "
+    + AGENT_HELP
+    + " A name: its most recently created record.",
+)
 @click.option(
     "--all",
     "all_dir",
@@ -127,12 +138,13 @@ def _write_file(path: Path, data: bytes) -> None:
 def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
     """How often the logs took each spec transition, and which forbidden ones they hit.
 
-    Counts are exactly the transitions 'lifecheck check' replays. Exit 2 if an input
+    PATHs are taken as 'lifecheck check' takes them (directories searched, - for standard
+    input). Counts are exactly the transitions 'lifecheck check' replays. Exit 2 if an input
     cannot be read, 1 if the replay of one stopped early (at a malformed line, or nothing
     replayed because the daemon would not start), else 0.
     """
     with tuned_for_reading():
-        reports = [check_path(path, semantics) for path in paths]
+        reports = [check_path(path, semantics) for path in inputs_of(paths)]
     taken: Counter[Transition] = Counter()
     incomplete = False
     for report in reports:
