@@ -22,7 +22,13 @@ _WIDTH = 88
 
 
 @click.command(epilog=_EPILOG)
-@click.argument("rule", required=False)
+@click.argument(
+    "rule",
+    required=False,
+    shell_complete=lambda ctx, param, incomplete: [
+        rule_id for rule_id in RULES if rule_id.startswith(incomplete)
+    ],
+)
 @click.option(
     "--format",
     "output",
