@@ -52,9 +52,7 @@ def _inputs(directory: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("semantics", ["d11b83e", "proposed"])
-def test_the_merged_report_is_that_of_check(
-    client: Client, tmp_path: Path, semantics: str
-) -> None:
+def test_the_merged_report_is_that_of_check(client: Client, tmp_path: Path, semantics: str) -> None:
     """The cluster's reports, rendered as JSON, are byte for byte `lifecheck check`'s JSON."""
     from lifecheck.distributed import check_on_dask
 
