@@ -73,11 +73,24 @@ def _log(*lines: str, semantics: str | None = None, also: tuple[RuleId, ...] = (
     return Example({LOG: "".join(f"{line}\n" for line in lines)}, semantics, also)
 
 
-def _snapshot(running: tuple[str, ...] = ()) -> str:
-    """A snapshot with no agent, compact (the daemon writes it indented; both read alike)."""
-    index = {"by_id": {}, "by_name": {}, "by_task": {}, "by_channel": {}, "by_thread": {},
-             "running": list(running)}  # fmt: skip
+def _snapshot(by_id: Mapping[str, str] | None = None) -> str:
+    """A snapshot (compact; the daemon writes it indented, both read alike) whose by_id maps
+    each key to a stopped Worker record with that id, reached by name through its key."""
+    records = {key: _record(agent_id) for key, agent_id in (by_id or {}).items()}
+    index = {"by_id": records, "by_name": {r["name"]: key for key, r in records.items()},
+             "by_task": {}, "by_channel": {}, "by_thread": {}, "running": []}  # fmt: skip
     return json.dumps({"agents": index, "work": {}, "channels": {}}, separators=(",", ":")) + "\n"
+
+
+def _record(agent_id: str) -> dict[str, object]:
+    return {
+        "id": agent_id, "name": "btucker-reviewer", "kind": "Worker",
+        "agent_type": "midtown-code-reviewer", "provider": "ClaudeCode", "channel": None,
+        "task_id": None, "bound_thread_id": None, "session_id": "sess-1", "pid": None,
+        "started_at": "2026-04-05T09:00:00Z", "stopped_at": "2026-04-05T10:00:00Z",
+        "icon": None, "color": None, "reported_state": None, "state_reported_at": None,
+        "gc": False,
+    }  # fmt: skip
 
 
 A, B = "a1", "b2"
@@ -88,8 +101,8 @@ _TWO_RUNNING = (_created(A), _started(A, session="s-a"), _created(B),
 
 EXAMPLES: Mapping[RuleId, Example] = {
     "parse-error": _log(_created(A), '{"AgentResumed":{"id":"a1"}}'),
-    "recovery-fails": Example({"snapshot-0042.json": '{"agents": nul}\n'}),
-    "snapshot-inconsistent": Example({"snapshot-0042.json": _snapshot(running=(A,))}),
+    "recovery-fails": Example({"snapshot-0042.json": '{\n  "agents": nul\n}\n'}),
+    "snapshot-inconsistent": Example({"snapshot-0042.json": _snapshot(by_id={"k1": A})}),
     "stale-snapshot-chosen": Example(
         {"snapshot-9999.json": _snapshot(), "snapshot-10000.json": _snapshot()}
     ),

@@ -128,7 +128,7 @@ class StoreCase:
 
 
 STORE_CASES = [
-    StoreCase("recovery-fails", "snapshot-0042.json", 1,
+    StoreCase("recovery-fails", "snapshot-0042.json", 2,
               {"snapshot-0042.json": snapshot([]), "log-0042.jsonl": [created(A)]}),
     StoreCase("snapshot-inconsistent", "snapshot-0042.json", None,
               {"snapshot-0042.json": snapshot([snapshot_agent("k1")])}),
