@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from enum import StrEnum
 from typing import Literal, get_args
 
@@ -277,6 +278,12 @@ RULES: Mapping[RuleId, Rule] = {rule.id: rule for rule in _CATALOGUE}
 def rules_of(family: Family) -> tuple[RuleId, ...]:
     """The ids of ``family``'s rules, in catalogue order."""
     return tuple(rule.id for rule in _CATALOGUE if rule.family is family)
+
+
+def closest_rule(name: str) -> RuleId | None:
+    """The rule id most like ``name`` (a misspelt id), if any is close enough."""
+    close = get_close_matches(name, list(RULES), n=1)
+    return next((rule_id for rule_id in RULES if rule_id in close), None)
 
 
 def markdown_table(*, family: bool = False) -> str:

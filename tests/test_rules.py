@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from lifecheck.checker import check_path
+from lifecheck.checker.replay.engine import DEFAULT_SEMANTICS
 from lifecheck.checker.rules.findings import Finding
-from lifecheck.spec.catalogue import RULES
+from lifecheck.spec.catalogue import RULES, RuleId
+from lifecheck.spec.examples import EXAMPLES, LOG
 from tests.builders import (
     collected,
     created,
@@ -30,13 +32,20 @@ from tests.builders import (
 
 @dataclass(frozen=True)
 class Case:
-    """A rule, a log that gives it at ``at``, and a near-identical log that must not."""
+    """A rule, whose example log (lifecheck.spec.examples) gives it at ``at``, and a
+    near-identical log that must not."""
 
-    rule: str
-    trigger: list[bytes]
+    rule: RuleId
     at: int | None
     clean: list[bytes]
-    semantics: str = "d11b83e"
+
+    @property
+    def semantics(self) -> str:
+        return EXAMPLES[self.rule].semantics or DEFAULT_SEMANTICS
+
+    @property
+    def trigger(self) -> list[bytes]:
+        return EXAMPLES[self.rule].files[LOG].encode().splitlines()
 
 
 A, B = "a1", "b2"
@@ -44,79 +53,50 @@ LEAD = {"name": "midtown", "kind": "Lead", "channel": "midtown"}
 FORK = {"name": "fork-t1", "kind": "Fork", "thread": "t1"}
 
 CASES = [
-    Case("parse-error", [created(A), b'{"AgentResumed":{"id":"a1"}}'], 2,
-         [created(A), resumed(A)]),
-    Case("unknown-agent", [stopped(A)], 1, [created(A), started(A), stopped(A)]),
-    Case("duplicate-id", [created(A), created(A)], 2, [created(A), created(B)]),
-    Case("fork-without-thread", [created(A, "fork-1", "Fork")], 1,
-         [created(A, "fork-1", "Fork", thread="thread-1")]),
-    Case("event-after-gc", [created(A), started(A), stopped(A), collected(A), resumed(A)], 5,
-         [created(A), started(A), stopped(A), collected(A)]),
-    Case("start-while-running", [created(A), started(A), started(A)], 3,
-         [created(A), started(A), stopped(A), started(A)]),
-    Case("resume-while-running", [created(A), started(A), resumed(A)], 3,
-         [created(A), started(A), stopped(A), resumed(A)]),
-    Case("resume-without-session",
-         [created(A), started(A, session=None), stopped(A), resumed(A)], 4,
-         [created(A), started(A), stopped(A), resumed(A)]),
-    Case("stale-session-resumed",
-         [created(A), started(A, session="s-a"), created(B), started(B, session="s-b"), stopped(A),
-          stopped(B), resumed(A), not_found(), stopped(A), resumed(A)], 10,
+    Case("parse-error", 2, [created(A), resumed(A)]),
+    Case("unknown-agent", 1, [created(A), started(A), stopped(A)]),
+    Case("duplicate-id", 2, [created(A), created(B)]),
+    Case("fork-without-thread", 1, [created(A, "fork-1", "Fork", thread="thread-1")]),
+    Case("event-after-gc", 5, [created(A), started(A), stopped(A), collected(A)]),
+    Case("start-while-running", 3, [created(A), started(A), stopped(A), started(A)]),
+    Case("resume-while-running", 3, [created(A), started(A), stopped(A), resumed(A)]),
+    Case("resume-without-session", 2, [created(A), started(A), stopped(A), resumed(A)]),
+    Case("stale-session-resumed", 10,
          [created(A), started(A, session="s-a"), created(B), started(B, session="s-b"), stopped(A),
           stopped(B), resumed(A), stopped(A), resumed(A)]),
-    Case("pid-zero", [created(A), started(A, pid=0)], 2, [created(A), started(A, pid=1)]),
-    Case("pid-reuse", [created(A), started(A, pid=7), created(B, "other"), started(B, pid=7)], 4,
+    Case("pid-zero", 2, [created(A), started(A, pid=1)]),
+    Case("pid-reuse", 4,
          [created(A), started(A, pid=7), stopped(A), created(B, "other"), started(B, pid=7)]),
-    Case("duplicate-running-worker-task",
-         [created(A, "w1", task="t1"), started(A), created(B, "w2", task="t1"), started(B)], 4,
+    Case("duplicate-running-worker-task", 4,
          [created(A, "w1", task="t1"), started(A), stopped(A), created(B, "w2", task="t1"),
           started(B)]),
-    Case("duplicate-running-fork-thread",
-         [created(A, **FORK), started(A), created(B, **FORK), started(B)], 4,
+    Case("duplicate-running-fork-thread", 4,
          [created(A, **FORK), started(A), stopped(A), created(B, **FORK), started(B)]),
-    Case("fork-thread-rebound", [created(A, **FORK), started(A), stopped(A), created(B, **FORK)], 4,
+    Case("fork-thread-rebound", 4,
          [created(A, **FORK), started(A), stopped(A), collected(A), created(B, **FORK)]),
-    Case("duplicate-running-lead-channel",
-         [created(A, **LEAD), started(A), created(B, **LEAD), started(B)], 4,
+    Case("duplicate-running-lead-channel", 4,
          [created(A, **LEAD), started(A), stopped(A), created(B, **LEAD), started(B)]),
-    Case("duplicate-running-name", [created(A), started(A), created(B), started(B)], 4,
-         [created(A), started(A), stopped(A), created(B), started(B)]),
-    Case("stop-not-running", [created(A), started(A), stopped(A), stopped(A)], 4,
-         [created(A), started(A), stopped(A)]),
-    Case("gc-running", [created(A), started(A), collected(A)], 3,
-         [created(A), started(A), stopped(A), collected(A)]),
-    Case("gc-lead", [created(A, **LEAD), started(A), stopped(A), collected(A)], 4,
-         [created(A), started(A), stopped(A), collected(A)]),
-    Case("gc-not-stopped", [created(A), collected(A)], 2,
-         [created(A), started(A), stopped(A), collected(A)]),
-    Case("gc-index-clobber", [created(A), started(A), stopped(A), created(B), collected(A)], 5,
-         [created(A), started(A), stopped(A), collected(A), created(B)]),
-    Case("unknown-name", [not_found("ghost")], 1, [created(A), started(A), not_found()]),
-    Case("session-not-found-ambiguous",
-         [created(A), started(A), created(B), started(B), not_found()], 5,
+    Case("duplicate-running-name", 4, [created(A), started(A), stopped(A), created(B), started(B)]),
+    Case("stop-not-running", 4, [created(A), started(A), stopped(A)]),
+    Case("gc-running", 3, [created(A), started(A), stopped(A), collected(A)]),
+    Case("gc-lead", 4, [created(A), started(A), stopped(A), collected(A)]),
+    Case("gc-not-stopped", 2, [created(A), started(A), stopped(A), collected(A)]),
+    Case("gc-index-clobber", 5, [created(A), started(A), stopped(A), collected(A), created(B)]),
+    Case("unknown-name", 1, [created(A), started(A), not_found()]),
+    Case("session-not-found-ambiguous", 5,
          [created(A), started(A), created(B), started(B), stopped(A), not_found()]),
-    Case("session-not-found-misattributed",
-         [created(A), started(A), created(B), started(B), stopped(B), not_found()], 6,
+    Case("session-not-found-misattributed", 6,
          [created(A), started(A), created(B), started(B), stopped(A), not_found()]),
-    Case("stale-pid", [created(A), started(A), not_found()], 3,
-         [created(A), started(A), stopped(A), not_found()]),
-    Case("running-without-session", [created(A), started(A), not_found()], 3,
-         [created(A), started(A), stopped(A), not_found()], semantics="3d1b4c5d"),
-    Case("resume-loop",
-         [created(A), started(A), not_found(), stopped(A), resumed(A), not_found(), stopped(A),
-          resumed(A), not_found()], 9,
+    Case("stale-pid", 3, [created(A), started(A), stopped(A), not_found()]),
+    Case("running-without-session", 3, [created(A), started(A), stopped(A), not_found()]),
+    Case("resume-loop", 6,
          [created(A), started(A), not_found(), stopped(A), resumed(A), not_found()]),
-    Case("zombie-running",
-         [created(A), started(A, session="s-a"), created(B), started(B), stopped(B),
-          not_found()], 2,
+    Case("zombie-running", 2,
          [created(A), started(A, session="s-a"), created(B), started(B), stopped(B), not_found(),
           stopped(A)]),
-    Case("limbo-unresolved", [created(A), started(A), not_found()], 3,
-         [created(A), started(A), not_found(), stopped(A)]),
-    Case("started-without-session", [created(A), started(A, session=None)], 2,
-         [created(A), started(A)]),
-    Case("dangling-agent-ref", [line("TaskAssigned", task_id="t1", agent_id=A)], 1,
-         [created(A), line("TaskAssigned", task_id="t1", agent_id=A)]),
+    Case("limbo-unresolved", 3, [created(A), started(A), not_found(), stopped(A)]),
+    Case("started-without-session", 2, [created(A), started(A)]),
+    Case("dangling-agent-ref", 1, [created(A), line("TaskAssigned", task_id="t1", agent_id=A)]),
 ]  # fmt: skip
 
 
@@ -125,18 +105,19 @@ Files = dict[str, bytes | list[bytes]]
 
 @dataclass(frozen=True)
 class StoreCase:
-    """A store rule (docs/rules.md §2), a store that gives it in ``file`` at line ``at``,
-    and a near-identical store that must not."""
+    """A store rule (docs/rules.md §2), whose example store gives it in ``file`` at line
+    ``at``, and a near-identical store that must not."""
 
-    rule: str
-    trigger: Files
+    rule: RuleId
     file: str
     at: int | None
     clean: Files
 
     def findings(self, directory: Path, *, clean: bool = False) -> tuple[Finding, ...]:
         """Every finding for the triggering (or the passing) store, written in ``directory``."""
-        return check_path(str(store(directory, self.clean if clean else self.trigger))).findings
+        example = {name: text.encode() for name, text in EXAMPLES[self.rule].files.items()}
+        files: Files = self.clean if clean else dict(example)
+        return check_path(str(store(directory, files))).findings
 
     def finding(self, directory: Path) -> Finding:
         """The finding the triggering store must give."""
@@ -146,18 +127,12 @@ class StoreCase:
         )  # fmt: skip
 
 
-KEYED = snapshot([], by_id={"k1": snapshot_agent(A)}, by_name={"btucker-reviewer": "k1"})
-
 STORE_CASES = [
-    StoreCase("recovery-fails",
-              {"snapshot-0042.json": b'{\n  "agents": nul\n}\n', "log-0042.jsonl": [stopped(A)]},
-              "snapshot-0042.json", 2,
+    StoreCase("recovery-fails", "snapshot-0042.json", 2,
               {"snapshot-0042.json": snapshot([]), "log-0042.jsonl": [created(A)]}),
-    StoreCase("snapshot-inconsistent", {"snapshot-0042.json": KEYED}, "snapshot-0042.json", None,
+    StoreCase("snapshot-inconsistent", "snapshot-0042.json", None,
               {"snapshot-0042.json": snapshot([snapshot_agent("k1")])}),
-    StoreCase("stale-snapshot-chosen",
-              {"snapshot-9999.json": snapshot([]), "snapshot-10000.json": snapshot([])},
-              "snapshot-9999.json", None,
+    StoreCase("stale-snapshot-chosen", "snapshot-9999.json", None,
               {"snapshot-09999.json": snapshot([]), "snapshot-10000.json": snapshot([])}),
 ]  # fmt: skip
 
@@ -184,6 +159,19 @@ def test_store_rule_fires_on_its_store(case: StoreCase, tmp_path: Path) -> None:
 def test_store_rule_is_silent_on_the_passing_store(case: StoreCase, tmp_path: Path) -> None:
     """The passing store, one step away from the trigger, does not give the rule."""
     assert case.rule not in {f.rule for f in case.findings(tmp_path, clean=True)}
+
+
+@pytest.mark.parametrize("rule", EXAMPLES)
+def test_each_example_gives_its_rule_and_no_other(rule: RuleId, tmp_path: Path) -> None:
+    """Checking a rule's example (a log, or a store's files) gives the rule, the rules it
+    says it cannot avoid, and nothing else: what `lifecheck rules RULE` shows is true."""
+    example = EXAMPLES[rule]
+    for name, text in example.files.items():
+        (tmp_path / name).write_text(text)
+    path = tmp_path if example.is_store else tmp_path / LOG
+    report = check_path(str(path), example.semantics or DEFAULT_SEMANTICS)
+    assert {rule, *example.also} == {f.rule for f in report.findings}
+    assert rule not in example.also
 
 
 def test_every_rule_has_cases() -> None:

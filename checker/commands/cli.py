@@ -20,6 +20,7 @@ _COMMANDS = {
     "explain": "investigate_commands",
     "minimize": "investigate_commands",
     "generate": "generate_command",
+    "rules": "rules_command",
 }
 
 
