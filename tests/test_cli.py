@@ -12,8 +12,10 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 
+from lifecheck.checker.commands.cli import cli
 from tests.builders import run_cli
 
 CLI = [sys.executable, "-c", "from lifecheck.checker.commands.cli import main; main()"]
@@ -473,6 +475,15 @@ class TestUsage:
             result.stdout
         )
         assert "130 interrupted." in result.stdout
+
+    def test_help_lists_every_command_with_its_whole_line(self) -> None:
+        """The group's help names each command with a complete sentence, never cut off."""
+        result = run("--help")
+        assert 0 == result.code
+        listed = result.stdout.partition("Commands:\n")[2].partition("\n\n")[0]
+        commands = [line.split(maxsplit=1) for line in listed.splitlines()]
+        assert [name for name, _ in commands] == sorted(cli.list_commands(click.Context(cli)))
+        assert all(text.endswith(".") and "..." not in text for _, text in commands)
 
     def test_unknown_semantics_is_a_usage_error(self) -> None:
         """An unknown --semantics value is a click usage error with exit code 2."""

@@ -10,17 +10,18 @@ from types import FrameType
 
 import click
 
-#: Each command and the module that defines it: imported only when that command runs (or
-#: help lists it), so that `lifecheck --version` and `lifecheck check` start fast.
+#: Each command, the module that defines it and what it does, in a line for the group's
+#: help: a module is imported only when its command runs, so that `lifecheck --version`,
+#: `lifecheck --help` and `lifecheck check` start fast.
 _COMMANDS = {
-    "check": "check_command",
-    "diagram": "spec_commands",
-    "coverage": "spec_commands",
-    "lint": "spec_commands",
-    "explain": "investigate_commands",
-    "minimize": "investigate_commands",
-    "generate": "generate_command",
-    "rules": "rules_command",
+    "check": ("check_command", "Replay logs or stores and report every forbidden state."),
+    "coverage": ("spec_commands", "Count the spec transitions logs take, and those never taken."),
+    "diagram": ("spec_commands", "Draw the lifecycle spec, or a log's way through it."),
+    "explain": ("investigate_commands", "Show one agent's timeline and its findings."),
+    "generate": ("generate_command", "Write a realistic Midtown log, with faults if asked."),
+    "lint": ("spec_commands", "Run the spec's self-checks and print its facts."),
+    "minimize": ("investigate_commands", "Shrink a log to a smallest one with the same finding."),
+    "rules": ("rules_command", "List the rules, or show one with a log that breaks it."),
 }
 
 
@@ -33,9 +34,14 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in _COMMANDS:
             return None
-        module = import_module(f"lifecheck.checker.commands.{_COMMANDS[cmd_name]}")
+        module = import_module(f"lifecheck.checker.commands.{_COMMANDS[cmd_name][0]}")
         command: click.Command = getattr(module, cmd_name)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole line, never cut short, and none imported."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, _COMMANDS[name][1]) for name in self.list_commands(ctx)])
 
 
 @click.group(
