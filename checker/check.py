@@ -67,9 +67,9 @@ def check_path(
     :data:`TIMELINES` agents with most findings; ``coverage`` counts the spec transitions
     taken and states entered (``taken``, ``entered``; about 7% of a busy log's time).
     ``on_finding`` is handed each finding as it is found, in the order the checks meet
-    them (not sorted); when the daemon's recovery fails after some lines (a later byte that
-    is not UTF-8), those handed out are followed by ``recovery-fails``, which the report
-    keeps alone.
+    them (not sorted); when the daemon's recovery fails on a log with a byte that is not
+    UTF-8, the findings of the lines before it are followed by ``recovery-fails``, which
+    the report keeps alone.
     """
     counted = [Coverage()] if coverage else []
     findings = Findings(listener=on_finding)

@@ -132,12 +132,14 @@ def test_jsonl_is_written_as_found_not_after_the_replay(tmp_path: Path) -> None:
     assert [(f.rule, f.line) for f in seen] == [("unknown-agent", 1)]
 
 
-def test_a_late_recovery_failure_follows_what_was_handed_out(tmp_path: Path) -> None:
-    """A byte that is not UTF-8 past the first block: the findings handed out stand, then
-    recovery-fails, the one the report keeps (documented for jsonl)."""
+@pytest.mark.parametrize("between", [0, 2000])
+def test_a_recovery_failure_follows_what_was_handed_out(tmp_path: Path, between: int) -> None:
+    """A byte that is not UTF-8, in the first block or far past it: the findings handed
+    out before it stand, then recovery-fails, the one the report keeps (as documented for
+    jsonl in docs/rules.md §5)."""
     message = line("MessagePosted", id="m", channel="c", sender="s", content="x" * 200,
                    thread_id=None)  # fmt: skip
-    path = _log(tmp_path / "late.jsonl", started("ghost"), *[message] * 2000, b"\xff")
+    path = _log(tmp_path / "late.jsonl", started("ghost"), *[message] * between, b"\xff")
     seen: list[Finding] = []
     report = check_path(path, on_finding=seen.append)
     assert [f.rule for f in seen] == ["unknown-agent", "recovery-fails"]

@@ -156,11 +156,17 @@ def test_a_missing_config_file_or_table_is_one_line(project: Path) -> None:
     assert result.stderr == "lifecheck: ../pyproject.toml: no [tool.lifecheck] table\n"
 
 
-def test_help_works_whatever_the_config(project: Path) -> None:
+def test_help_and_completion_work_whatever_the_config(project: Path) -> None:
     (project / "lifecheck.toml").write_text("jobs = \n")
     result = _check("--help")
     assert result.exit_code == 0
     assert "--show-settings" in result.stdout
+    completion = CliRunner().invoke(
+        cli, [], prog_name="lifecheck", complete_var="_LIFECHECK_COMPLETE",
+        env={"_LIFECHECK_COMPLETE": "bash_complete", "COMP_WORDS": "lifecheck check --show-s",
+             "COMP_CWORD": "2"},
+    )  # fmt: skip
+    assert (completion.exit_code, completion.stdout) == (0, "plain,--show-settings\n")
 
 
 # --- every option of check is settable -------------------------------------------------------

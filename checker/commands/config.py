@@ -185,7 +185,8 @@ class ConfiguredCommand(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Read the config file the command line names or implies, then parse as usual."""
         opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))  # a first look
-        if not opts.get("help"):  # help with a broken config file still helps
+        # Help, and shell completion, work whatever the config file holds.
+        if not opts.get("help") and not ctx.resilient_parsing:
             config = chosen_config(opts.get("config"), bool(opts.get("isolated")))
             ctx.meta[__name__] = config
             if config is not None:
