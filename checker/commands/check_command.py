@@ -50,13 +50,14 @@ Examples:
 
 \b
 Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings);
-2 an input cannot be read, or the output cannot be written or is an input, or a bad
-setting; 3 internal error; 130 interrupted.
+2 an input cannot be read, or the output cannot be written or is an input; 3 internal
+error; 130 interrupted.
 
 \b
 Settings: [tool.lifecheck] in the nearest pyproject.toml, or lifecheck.toml, from the
 working directory upwards (lifecheck.toml first); keys are the long options without
-dashes; the command line wins. --show-settings shows them and where each comes from.
+dashes; the command line wins; a bad one exits 2. --show-settings shows them and where
+each comes from.
 """
 
 
