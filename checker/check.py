@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 
+from lifecheck.checker.reading.agent_ref import resolve_agent
 from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.reading.opened import open_input
 from lifecheck.checker.reading.reader import LogReader, Malformed, Readable
@@ -208,9 +209,32 @@ def stopped(replay: Replay, bad: Malformed) -> None:
 
 
 def timelines_of(source: Source, agents: Sequence[str], semantics: str) -> list[Timeline]:
-    """The timelines of several agents (ids or names), from one replay of a located input;
-    :class:`InputError` saying why when the daemon's recovery fails on it (no agent has a
-    timeline then)."""
+    """The timelines of several agents (each an id or a name, as it is), from one replay of
+    a located input; :class:`InputError` saying why when the daemon's recovery fails on it
+    (no agent has a timeline then)."""
+    timelines, _ = _recorded(source, agents, semantics)
+    return [timelines[agent] for agent in agents]
+
+
+def timeline_of(source: Source, agent: str, semantics: str) -> Timeline:
+    """The whole timeline of ``agent`` in a located input, end-of-replay findings included."""
+    return timelines_of(source, [agent], semantics)[0]
+
+
+def agent_timeline(source: Source, agent: str, semantics: str) -> Timeline:
+    """:func:`timeline_of` the agent ``agent`` means: an id, a name, or a unique id prefix
+    (:func:`.reading.agent_ref.resolve_agent`); :class:`InputError` if none or several.
+    A second replay only for a prefix: the first one tells what it stands for."""
+    timelines, where = _recorded(source, [agent], semantics)
+    chosen = resolve_agent(agent, *where)
+    return timelines[agent] if chosen == agent else timeline_of(source, chosen, semantics)
+
+
+def _recorded(
+    source: Source, agents: Sequence[str], semantics: str
+) -> tuple[dict[str, Timeline], tuple[dict[str, str | None], set[str], str]]:
+    """The timelines of ``agents`` from one replay, and the agents the replay knows (ids
+    with their names, and names) where it says they are."""
     replay = new_replay(source, semantics)
     recorder = TimelineRecorder(replay, agents)
     read_source(source, replay, recorder)
@@ -219,13 +243,31 @@ def timelines_of(source: Source, agents: Sequence[str], semantics: str) -> list[
         (failed,) = findings
         where = failed.path if failed.line is None else f"{failed.path}:{failed.line}"
         raise InputError(f"{where}: {failed.message}")
-    timelines = recorder.finish(findings)
-    return [timelines[agent] for agent in agents]
+    return recorder.finish(findings), _known(replay, findings)
 
 
-def timeline_of(source: Source, agent: str, semantics: str) -> Timeline:
-    """The whole timeline of ``agent`` in a located input, end-of-replay findings included."""
-    return timelines_of(source, [agent], semantics)[0]
+def agent_in(source: Source, agent: str, semantics: str) -> str:
+    """The id or name ``agent`` means in a located input, from one replay of it (see
+    :func:`agent_timeline`)."""
+    replay = new_replay(source, semantics, explain=False)
+    read_source(source, replay)
+    return resolve_agent(agent, *_known(replay, replay.finish()))
+
+
+def _known(
+    replay: Replay, findings: Iterable[Finding]
+) -> tuple[dict[str, str | None], set[str], str]:
+    """The agents a finished replay knows, for :func:`resolve_agent`: its records' ids with
+    their names, and the ids and names its findings give (a never-created id, a name no
+    record has), then where they are."""
+    ids: dict[str, str | None] = {i: record.name for i, record in replay.index.by_id.items()}
+    names = {record.name for record in replay.index.by_id.values()}
+    for finding in findings:
+        if finding.agent_id is not None:
+            ids.setdefault(finding.agent_id, finding.agent_name)
+        if finding.agent_name is not None:
+            names.add(finding.agent_name)
+    return ids, names, replay.path
 
 
 def trace_overlay(
@@ -241,26 +283,20 @@ def trace_overlay(
     events = read_source(source, replay)
     chosen = None
     if agent is not None:
-        agent_id = resolve_agent(replay.index, agent, replay.path)
+        agent_id = record_of(replay.index, agent, replay.path)
         steps = (coverage.steps or {}).get(agent_id, [])
         chosen = AgentPath(agent_id, replay.index.by_id[agent_id].name, steps)
     taken, entered = coverage.taken, coverage.entered
     return overlay_from(semantics, label or path, events, taken, entered, chosen)
 
 
-def resolve_agent(index: AgentIndex, agent: str, where: str) -> str:
-    """An id, a unique id prefix, or a name (its most recently created record) in ``index``;
-    :class:`InputError` naming ``where`` when there is none."""
-    by_id = index.by_id
-    if agent in by_id:
-        return agent
-    prefixed = [i for i in by_id if i.startswith(agent)]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    named = [i for i, record in by_id.items() if record.name == agent]
-    if named:
-        return named[-1]
-    raise InputError(f"{where}: no agent with id or name {agent!r}")
+def record_of(index: AgentIndex, agent: str, where: str) -> str:
+    """The record ``agent`` means in ``index`` (:func:`.reading.agent_ref.resolve_agent`),
+    by a name the most recently created record with it; :class:`InputError` naming
+    ``where`` when there is none, or several."""
+    records = {i: record.name for i, record in index.by_id.items()}
+    chosen = resolve_agent(agent, records, set(records.values()), where)
+    return chosen if chosen in records else [i for i, n in records.items() if n == chosen][-1]
 
 
 def _plain_pool(workers: int) -> Executor:
@@ -271,12 +307,14 @@ def _plain_pool(workers: int) -> Executor:
 
 __all__ = [
     "InputReport",
+    "agent_in",
+    "agent_timeline",
     "check_path",
     "locate",
     "new_replay",
     "read_log",
     "read_source",
-    "resolve_agent",
+    "record_of",
     "timeline_of",
     "timelines_of",
     "trace_overlay",

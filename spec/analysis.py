@@ -28,9 +28,10 @@ def facts(spec: Spec) -> dict[str, Any]:
             "forbidden_transitions": sum(1 for t in transitions if t.forbidden),
             "reachable": sorted(nx.descendants(g, spec.initial) | {spec.initial}),
             "can_reach_terminal": sorted(nx.ancestors(allowed, spec.terminal) | {spec.terminal}),
-            "accepted_nowhere": [
+            "accepted_nowhere": [  # the creation event is accepted: it creates a record
                 event for event in spec.events
-                if not any(t.event == event and not t.forbidden for t in transitions)
+                if event != spec.creation
+                and not any(t.event == event and not t.forbidden for t in transitions)
             ],
         }  # fmt: skip
     return {
@@ -41,6 +42,7 @@ def facts(spec: Spec) -> dict[str, Any]:
         ],
         "events": list(spec.events),
         "initial": spec.initial,
+        "creation": spec.creation,
         "terminal": spec.terminal,
         "semantics": versions,
         "rules": {family.value: list(rules_of(family)) for family in Family},

@@ -22,6 +22,7 @@ def lifecycle_graph(spec: Spec, semantics: str, *, allowed_only: bool = False) -
         name=f"{spec.name} ({semantics})",
         semantics=semantics,
         initial=spec.initial,
+        creation=spec.creation,
         terminal=spec.terminal,
     )
     g.add_nodes_from((state.name, {"state": state}) for state in spec.states)

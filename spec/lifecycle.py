@@ -224,6 +224,7 @@ LIFECYCLE = Spec(
         *_session_not_found(),
     ),
     initial=CREATED,
+    creation="AgentCreated",
     terminal=COLLECTED,
     semantics=SEMANTICS,
 )

@@ -98,6 +98,7 @@ class Spec:
     event_facts: tuple[str, ...]
     transitions: tuple[Transition, ...]
     initial: str
+    creation: str  # the event that creates a record, in ``initial``: not a transition
     terminal: str
     semantics: tuple[str, ...]
     _by_name: dict[str, State] = field(init=False, repr=False, compare=False)

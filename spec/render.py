@@ -1,9 +1,12 @@
-"""Mermaid and Graphviz DOT text of a lifecycle graph, optionally overlaid with a trace.
+"""Mermaid and Graphviz DOT text of a lifecycle graph, optionally overlaid with a trace,
+and the transition table as Markdown.
 
 Renderers are pure and deterministic: the same graph and overlay give the same bytes.
 Every transition is one line of the label of the arrow from its source to its target
 (parallel transitions share an arrow, so the picture stays readable). Forbidden states,
 and transitions that report a rule or enter a forbidden state, are red; a legend says so.
+:func:`selected` picks what a picture draws: at a glance, the lifecycle and the ways into
+its forbidden states; in full, every transition (the table lists them all too).
 """
 
 from __future__ import annotations
@@ -19,6 +22,18 @@ if TYPE_CHECKING:
     from lifecheck.spec.model import State, Transition
 
 RED, GREY, BLUE, INK = "#c62828", "#9e9e9e", "#1565c0", "#37474f"
+
+#: How much a diagram draws: "glance" (the default) or "full".
+DETAILS = ("glance", "full")
+#: What a diagram at a glance leaves out, as its legend says, a line each.
+LEFT_OUT = (
+    "Not drawn: events that change nothing, forbidden transitions",
+    "between legal states, and transitions out of red states:",
+    "lifecheck diagram --detail full (or --format table) shows all.",
+)
+#: What a diagram over a trace leaves out, unless asked, and what it always draws.
+UNTAKEN_LEFT_OUT = ("Legal transitions the log never took: not drawn (--untaken draws them).",)
+TAKEN_DRAWN = ("Every transition the log took is drawn.",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +57,7 @@ class Arrow:
 
     Styles are "allowed", "forbidden", "untaken" (overlay: never taken) and "path"
     (overlay: on the --agent path); the arrow takes the most telling style of its lines.
+    A line's parts (:func:`transition_parts`) are separated by newlines.
     """
 
     source: str
@@ -57,17 +73,24 @@ class Arrow:
         return "untaken"
 
 
-def transition_line(data: Mapping[str, object], overlay: Overlay | None = None) -> str:
-    """One transition as label text: ``AgentStopped (stop-not-running)``, with overlay data."""
+def transition_parts(data: Mapping[str, object], overlay: Overlay | None = None) -> list[str]:
+    """One transition's label, in parts: the event (after its count, with an overlay), its
+    guard, the rules it reports, and the --agent steps that took it."""
     transition: Transition = data["transition"]  # type: ignore[assignment]
-    text = str(data["label"])
+    event, bracket, guard = str(data["label"]).partition(" [")
+    parts = [event] + [bracket.strip() + guard] * bool(guard)
     if transition.rules:
-        text += f" ({', '.join(transition.rules)})"
+        parts.append(f"({', '.join(transition.rules)})")
     if overlay is not None:
-        text = f"{overlay.counts.get(transition, 0)}× {text}"
+        parts[0] = f"{overlay.counts.get(transition, 0)}× {event}"
         if steps := overlay.steps.get(transition):
-            text += " @ " + ", ".join(f"#{step} l.{line}" for step, line in steps)
-    return text
+            parts.append("@ " + ", ".join(f"#{step} l.{line}" for step, line in steps))
+    return parts
+
+
+def transition_line(data: Mapping[str, object], overlay: Overlay | None = None) -> str:
+    """One transition as one line: ``AgentStopped (stop-not-running)``, with overlay data."""
+    return " ".join(transition_parts(data, overlay))
 
 
 def arrows(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> list[Arrow]:
@@ -80,7 +103,8 @@ def arrows(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> list[Arrow]:
             style = "path"
         elif overlay is not None and not overlay.counts.get(transition):
             style = "untaken"
-        grouped.setdefault((u, v), []).append((transition_line(data, overlay), style))
+        parts = transition_parts(data, overlay)
+        grouped.setdefault((u, v), []).append(("\n".join(parts), style))
     return [Arrow(u, v, tuple(lines)) for (u, v), lines in grouped.items()]
 
 
@@ -90,6 +114,61 @@ def state_label(state: State, overlay: Overlay | None = None) -> str:
     if overlay is not None:
         text += f" · entered {overlay.entered.get(state.name, 0)}×"
     return text
+
+
+def selected(
+    g: nx.MultiDiGraph, detail: str = "glance", overlay: Overlay | None = None, *,
+    untaken: bool = False,
+) -> nx.MultiDiGraph:  # fmt: skip
+    """The part of ``g`` a picture draws, every state kept.
+
+    At a glance: the legal transitions from one legal state to another, and the transitions
+    from them into the forbidden states; in full: every transition. Over a trace, a legal
+    transition the log never took is left out unless ``untaken``, and one it took is always
+    drawn. The graph's ``left_out`` lines say what is left out, for the legend.
+    """
+    states = {name: data["state"] for name, data in g.nodes(data=True)}
+
+    def drawn(source: str, target: str, data: Mapping[str, object]) -> bool:
+        if overlay is not None:
+            if overlay.counts.get(data["transition"]):  # type: ignore[call-overload]
+                return True
+            if not untaken and not data["forbidden"]:
+                return False
+        if detail == "full":
+            return True
+        if states[source].forbidden or source == target:
+            return False
+        return states[target].forbidden or not data["forbidden"]
+
+    picked = type(g)(**g.graph)
+    picked.graph["left_out"] = (LEFT_OUT if detail != "full" else ()) + (
+        () if overlay is None else TAKEN_DRAWN if untaken else TAKEN_DRAWN + UNTAKEN_LEFT_OUT
+    )
+    picked.add_nodes_from(g.nodes(data=True))
+    picked.add_edges_from(
+        (u, v, key, data) for u, v, key, data in g.edges(keys=True, data=True)
+        if drawn(u, v, data)
+    )  # fmt: skip
+    return picked
+
+
+def to_table(g: nx.MultiDiGraph) -> str:
+    """Every transition of ``g`` as a Markdown table, in table order: from, event [guard],
+    to, and the rules it reports, the forbidden state's it enters included."""
+    states = {name: data["state"] for name, data in g.nodes(data=True)}
+    rows = [("from", "event [guard]", "to", "reports")]
+    for u, v, data in g.edges(data=True):
+        transition: Transition = data["transition"]
+        rules = list(transition.rules)
+        if u != v and (entered := states[v].rule) is not None and entered not in rules:
+            rules.append(entered)
+        rows.append((u, str(data["label"]), v, ", ".join(rules)))
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    lines = ["| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |"
+             for row in rows]  # fmt: skip
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return f"# {g.graph['name']}: every transition\n\n" + "\n".join(lines) + "\n"
 
 
 # --- Mermaid --------------------------------------------------------------------------
@@ -111,10 +190,12 @@ def to_mermaid(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
     lines.append(f"    classDef forbidden fill:#ffebee,stroke:{RED},color:{RED},stroke-width:2px")
     for state in states:
         lines.append(f'    state "{_mtext(state_label(state, overlay))}" as {_mid(state.name)}')
-    lines.append(f"    [*] --> {_mid(g.graph['initial'])}")
+    lines.append(f"    [*] --> {_mid(g.graph['initial'])} : {g.graph['creation']}")
     marks = {"allowed": "", "forbidden": "⛔ ", "untaken": "", "path": "➜ "}
     for arrow in arrows(g, overlay):
-        label = "<br/>".join(_mtext(marks[style] + line) for line, style in arrow.lines)
+        label = "<br/>".join(
+            _mtext(marks[style] + line.replace("\n", " ")) for line, style in arrow.lines
+        )
         lines.append(f"    {_mid(arrow.source)} --> {_mid(arrow.target)} : {label}")
     lines.append(f"    {_mid(g.graph['terminal'])} --> [*]")
     lines.append(f"    class {','.join(_mid(s.name) for s in states if s.forbidden)} forbidden")
@@ -126,6 +207,7 @@ def to_mermaid(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
         legend.append(
             "N× counts how often the log took a transition; ➜ #k l.n is --agent step k at line n."
         )
+    legend += g.graph.get("left_out", ())
     lines += [f"    note right of {_mid(g.graph['initial'])}"]
     lines += [f"        {_mtext(text)}" for text in legend]
     lines += ["    end note", ""]
@@ -153,11 +235,14 @@ _ARROW_STYLE = {
 
 
 def _rows(lines: Sequence[tuple[str, str]], prefix: str = "") -> str:
+    """A row per transition, its parts on lines of their own (indented after the first)."""
     return "".join(
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{_ARROW_STYLE[style]["color"]}">'
-        f"{html.escape(prefix + line, quote=False)}</FONT></TD></TR>"
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{_ARROW_STYLE[style]["color"]}">'
+        + '<BR ALIGN="LEFT"/>   '.join(html.escape(part, quote=False)
+                                        for part in (prefix + line).split("\n"))
+        + '<BR ALIGN="LEFT"/></FONT></TD></TR>'
         for line, style in lines
-    )
+    )  # fmt: skip
 
 
 def _table(rows: str) -> str:
@@ -198,35 +283,41 @@ def to_dot(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
         elif name == g.graph["terminal"]:
             attrs["peripheries"] = "2"
         lines.append(f"  {_q(name)} {_attrs(**attrs)[:-1]}, label={_table(head + body)}];")
-    lines.append(f"  start -> {_q(g.graph['initial'])};")
+    creation = _table(_rows([(g.graph["creation"], "allowed")]))
+    lines.append(f"  start -> {_q(g.graph['initial'])} [label={creation}];")
     for arrow in every:
         style = _attrs(**_ARROW_STYLE[arrow.style])[:-1]
         # A loop's transitions are listed in its state's box; other arrows carry theirs.
         label = '"↻"' if arrow.source == arrow.target else _table(_rows(arrow.lines))
         lines.append(f"  {_q(arrow.source)} -> {_q(arrow.target)} {style}, label={label}];")
-    lines += _legend(overlay is not None)
+    lines += _legend(overlay, g.graph.get("left_out", ()))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _legend(overlaid: bool) -> list[str]:
+def _legend(overlay: Overlay | None, left_out: Sequence[str]) -> list[str]:
     rows = [
-        ("transition (event [guard])", INK, "solid"),
-        ("forbidden: reports the rule in brackets, or enters a forbidden state", RED, "solid"),
+        ("transition: event [guard]", INK, "solid"),
+        ("forbidden: reports the rule in brackets, or enters a red state", RED, "solid"),
     ]
-    if overlaid:
-        rows += [("never taken by the log", GREY, "dashed"), ("the --agent path", BLUE, "solid")]
+    if overlay is not None:
+        rows.append(("never taken by the log", GREY, "dashed"))
+    if overlay is not None and overlay.steps:
+        rows.append(("the --agent path", BLUE, "solid"))
     cells = "".join(
         f'<TR><TD><FONT COLOR="{colour}">{"- - - -" if style == "dashed" else "———"}</FONT></TD>'
         f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">{text}</FONT></TD></TR>'
         for text, colour, style in rows
     )
-    note = " (N× = times the log took it)" if overlaid else ""
+    if left_out:
+        text = '<BR ALIGN="LEFT"/>'.join(html.escape(line, quote=False) for line in left_out)
+        cells += f'<TR><TD COLSPAN="2" ALIGN="LEFT">{text}<BR ALIGN="LEFT"/></TD></TR>'
+    note = " (N× = times the log took it)" if overlay is not None else ""
     title = f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B>{note}</TD></TR>'
     table = f'<TABLE BORDER="0" CELLSPACING="2">{title}{cells}</TABLE>'
     return [
         "  subgraph cluster_legend {",
-        "    graph " + _attrs(label="", color="#bdbdbd", style="rounded") + ";",
-        f'    legend [shape=plaintext, style="", fontsize="10", label=<{table}>];',
+        "    graph " + _attrs(label="", color="#bdbdbd", style="rounded", rank="sink") + ";",
+        f'    legend [shape=plaintext, style="", fontsize="11", label=<{table}>];',
         "  }",
     ]

@@ -56,6 +56,9 @@ def name_problems(spec: Spec) -> list[str]:
         [n for n in (spec.initial, spec.terminal) if n not in known_states],
     )
     problems += offenders(
+        "creation event not declared", [spec.creation] * (spec.creation not in known_events)
+    )
+    problems += offenders(
         "invariants over facts that are not record facts",
         [
             f"{s.name}: {c.fact}"

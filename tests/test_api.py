@@ -48,7 +48,7 @@ class TestCheck:
         monkeypatch.setattr("lifecheck.checker.reading.segments.MIN_SPLIT", 0)
         monkeypatch.setattr("lifecheck.checker.reading.segments.SEGMENT", 4096)
         log = tmp_path / "log.jsonl"
-        log.write_bytes(generate(1, events=2000, agents=20).text())
+        log.write_bytes(generate(1, events=2000, agents=20).data())
         interval = sys.getswitchinterval()
         assert gc.isenabled()
         (report,) = lifecheck.check([str(log)], jobs=2)

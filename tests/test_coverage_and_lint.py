@@ -117,9 +117,11 @@ class TestLintCommand:
         result = run_cli("lint")
         assert 0 == result.returncode
         assert "midtown-agent: valid" in result.stdout
-        assert "initial: created; terminal: garbage-collected" in result.stdout
+        assert "initial: created (a record's AgentCreated); terminal: garbage-collected" in (
+            result.stdout
+        )
         assert "limbo (forbidden: stale-pid)" in result.stdout
-        assert "events accepted nowhere: AgentCreated" in result.stdout
+        assert "events accepted nowhere: none" in result.stdout  # AgentCreated creates a record
 
     def test_facts_count_the_catalogue_by_family(self) -> None:
         """lint counts the catalogue's rules by family and names those the spec carries."""

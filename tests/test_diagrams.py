@@ -15,7 +15,7 @@ from lifecheck.checker.check import trace_overlay
 from lifecheck.checker.reports.diagrams import render_diagram, write_all
 from lifecheck.spec import LIFECYCLE, SEMANTICS
 from lifecheck.spec.graph import lifecycle_graph
-from lifecheck.spec.render import to_dot, to_mermaid, transition_line
+from lifecheck.spec.render import DETAILS, selected, to_dot, to_mermaid, to_table, transition_line
 from tests.builders import run_cli
 
 ROOT = Path(__file__).parents[1]
@@ -40,8 +40,14 @@ def mermaid_lines(text: str) -> Counter[Line]:
     return found
 
 
+def plain(dot: str) -> str:
+    """DOT text with each transition's parts on one line, as Mermaid shows them."""
+    return re.sub(r'<BR ALIGN="LEFT"/>(   |(?=</FONT>))', lambda m: " " if m[1] else "", dot)
+
+
 def dot_lines(text: str) -> Counter[Line]:
     found: Counter[Line] = Counter()
+    text = plain(text)
     cell = re.compile(r"<FONT[^>]*>([^<]*)</FONT></TD></TR>")
     for u, v, label in re.findall(r'^  "([^"]+)" -> "([^"]+)" \[.*label=(.*)\];$', text, re.M):
         for line in cell.findall(label):
@@ -86,8 +92,8 @@ def test_versions_differ_exactly_where_the_projections_differ() -> None:
     changed = (fixed - before) + (before - fixed)
     assert changed
     assert all("AgentSessionNotFound" in text for _, _, text in changed)
-    drawn_fixed = mermaid_lines(render_diagram("d11b83e", "mermaid").decode())
-    drawn_before = mermaid_lines(render_diagram("3d1b4c5d", "mermaid").decode())
+    drawn_fixed = mermaid_lines(render_diagram("d11b83e", "mermaid", detail="full").decode())
+    drawn_before = mermaid_lines(render_diagram("3d1b4c5d", "mermaid", detail="full").decode())
     assert changed == (drawn_fixed - drawn_before) + (drawn_before - drawn_fixed)
     assert ("running", "limbo", "AgentSessionNotFound [has_pid and not stopped_at]") in fixed
     assert ("running", "running-without-session", "AgentSessionNotFound") in before
@@ -96,7 +102,7 @@ def test_versions_differ_exactly_where_the_projections_differ() -> None:
 class TestOverlay:
     def overlay_text(self, semantics: str, agent: str | None = None) -> str:
         overlay = trace_overlay(EXAMPLE, semantics, agent, label="pr-2330-crash-loop.jsonl")
-        return to_dot(lifecycle_graph(LIFECYCLE, semantics), overlay)
+        return plain(to_dot(lifecycle_graph(LIFECYCLE, semantics), overlay))
 
     def test_pr_2330_forbidden_transition_with_its_count(self) -> None:
         """The fix's transition into limbo was taken twice; limbo was entered twice."""
@@ -122,6 +128,87 @@ class TestOverlay:
         for step in ("#1 l.56", "#2 l.57", "#3 l.58", "#4 l.59", "#5 l.60"):
             assert step in text
         assert "path of btucker-reviewer (74c627c5)" in text
+
+
+class TestAtAGlance:
+    """The default diagram: the lifecycle, and only the ways into its forbidden states."""
+
+    def edges(self, g: object) -> set[tuple[str, str, str]]:
+        return {(u, v, transition_line(d)) for u, v, d in g.edges(data=True)}  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize("semantics", SEMANTICS)
+    def test_legal_moves_and_the_ways_into_forbidden_states(self, semantics: str) -> None:
+        full = lifecycle_graph(LIFECYCLE, semantics)
+        forbidden = {s.name for s in LIFECYCLE.states if s.forbidden}
+        expected = {
+            (u, v, transition_line(d)) for u, v, d in full.edges(data=True)
+            if u not in forbidden and u != v and (v in forbidden or not d["forbidden"])
+        }  # fmt: skip
+        glance = selected(full)
+        assert self.edges(glance) == expected
+        assert set(glance.nodes) == set(full.nodes)  # every state, even with no arrow
+        assert self.edges(selected(full, "full")) == self.edges(full)
+
+    def test_it_says_what_it_leaves_out(self) -> None:
+        text = plain(render_diagram("d11b83e", "dot").decode())
+        assert "Not drawn: events that change nothing" in text
+        assert "Not drawn" not in render_diagram("d11b83e", "dot", detail="full").decode()
+
+    def test_a_trace_hides_legal_transitions_never_taken(self) -> None:
+        """Over a trace: taken transitions are drawn whatever the detail, forbidden ones
+        never taken stay (dashed), legal ones never taken go unless asked for."""
+        overlay = trace_overlay(EXAMPLE, "d11b83e", None, label="x")
+        full = lifecycle_graph(LIFECYCLE, "d11b83e")
+        taken = {
+            d["transition"]
+            for _, _, d in full.edges(data=True)
+            if overlay.counts.get(d["transition"])
+        }
+        for detail in DETAILS:
+            drawn = {
+                d["transition"]: d for _, _, d in selected(full, detail, overlay).edges(data=True)
+            }
+            assert taken <= set(drawn)
+            assert all(d["forbidden"] for t, d in drawn.items() if t not in taken)
+            with_untaken = selected(full, detail, overlay, untaken=True)
+            assert set(drawn) < {d["transition"] for _, _, d in with_untaken.edges(data=True)}
+        # stopped -> garbage-collected of a worker is legal, and the example never takes it
+        drawn_lines = self.edges(selected(full, "full", overlay))
+        assert ("stopped", "garbage-collected", "AgentGarbageCollected [not is_lead]") not in {
+            (u, v, line.partition("× ")[2]) for u, v, line in drawn_lines
+        }
+
+    @needs_dot
+    def test_readable_at_1000_pixels(self) -> None:
+        """The SVG's natural width fits 1000 px, so its 11 pt labels are drawn at full size."""
+        svg = render_diagram("d11b83e", "svg").decode()
+        width = re.search(r'<svg width="(\d+)pt"', svg)
+        assert width is not None
+        assert int(width[1]) * 4 / 3 <= 1400  # pt to px; at 1000 px, labels stay >= 10 px
+
+
+class TestTable:
+    @pytest.mark.parametrize("semantics", SEMANTICS)
+    def test_every_transition_is_a_row(self, semantics: str) -> None:
+        g = lifecycle_graph(LIFECYCLE, semantics)
+        rows = [line for line in to_table(g).splitlines() if line.startswith("| ")][1:]
+        assert len(rows) == g.number_of_edges()
+        found = Counter(
+            (cells[0], cells[2], cells[1]) for cells in
+            ([c.strip() for c in row.strip("|").split("|")] for row in rows)
+        )  # fmt: skip
+        labels = Counter((u, v, str(d["label"])) for u, v, d in g.edges(data=True))
+        assert found == labels
+
+    def test_rules_and_forbidden_states_entered(self) -> None:
+        table = to_table(lifecycle_graph(LIFECYCLE, "d11b83e"))
+        row = next(r for r in table.splitlines() if "[has_pid and not stopped_at]" in r)
+        assert [cell.strip() for cell in row.split("|")[3:5]] == ["limbo", "stale-pid"]
+
+    def test_command(self) -> None:
+        result = run_cli("diagram", "--format", "table", "--semantics", "3d1b4c5d")
+        assert (0, "") == (result.returncode, result.stderr)
+        assert result.stdout == to_table(lifecycle_graph(LIFECYCLE, "3d1b4c5d"))
 
 
 class TestFiles:
@@ -167,6 +254,15 @@ class TestCommand:
         assert 0 == run_cli("diagram", "-o", str(target)).returncode
         assert render_diagram("d11b83e", "mermaid") == target.read_bytes()
 
+    def test_untaken_needs_a_trace(self) -> None:
+        result = run_cli("diagram", "--untaken")
+        assert 2 == result.returncode
+        assert "--untaken needs --trace" in result.stderr
+
+    def test_detail_full_draws_every_transition(self) -> None:
+        result = run_cli("diagram", "--detail", "full", "--format", "dot")
+        assert result.stdout == to_dot(lifecycle_graph(LIFECYCLE, "d11b83e"))
+
     def test_unknown_agent_is_one_line(self) -> None:
         """An --agent that names no record is one line and exit 2."""
         result = run_cli("diagram", "--trace", EXAMPLE, "--agent", "nobody")
@@ -177,11 +273,12 @@ class TestCommand:
 @pytest.mark.parametrize("semantics", ["d11b83e", "3d1b4c5d"])
 @pytest.mark.parametrize("suffix", ["mmd", "dot"])
 def test_overlay_matches_golden_file(semantics: str, suffix: str, update_golden: bool) -> None:
-    """The PR #2330 overlay with btucker-reviewer's path is the committed text."""
+    """The PR #2330 overlay with btucker-reviewer's path, as `diagram --trace` draws it by
+    default, is the committed text."""
     overlay = trace_overlay(
         EXAMPLE, semantics, "btucker-reviewer", label="pr-2330-crash-loop.jsonl"
     )
-    g = lifecycle_graph(LIFECYCLE, semantics)
+    g = selected(lifecycle_graph(LIFECYCLE, semantics), overlay=overlay)
     actual = to_mermaid(g, overlay) if suffix == "mmd" else to_dot(g, overlay)
     golden = ROOT / "tests" / "golden" / f"overlay-pr-2330.{semantics}.{suffix}"
     if update_golden:

@@ -191,7 +191,7 @@ class TestCommand:
         findings = [{"line": f.line, "rule": f.rule} for f in made.faults]
         document = {"semantics": "d11b83e", "findings": findings}
         assert json_bytes(document) == expected.read_bytes()
-        assert made.text() == log.read_bytes()
+        assert made.data() == log.read_bytes()
 
     def test_faults_need_a_mix_that_breaks_no_rule(self, tmp_path: Path) -> None:
         """--faults with --mix no-restarts is a usage error: its findings could not be listed."""
@@ -221,7 +221,7 @@ class TestProgress:
         target = tmp_path / "log.jsonl"
         args = ["--events", "40000", "-o", str(target)]
         generate_command.generate.main(args, standalone_mode=False)
-        assert generate(0, events=40000).text() == target.read_bytes()
+        assert generate(0, events=40000).data() == target.read_bytes()
         shown = stderr.getvalue()
         if terminal:
             assert ["41%", "83%"] == re.findall(r"\d+%", shown)  # every 16,384 lines

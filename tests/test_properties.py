@@ -60,7 +60,7 @@ def test_json_report_round_trips(
     """The JSON report parses back to the same findings, in the same order."""
     log: GeneratedLog = data.draw(faulty_logs())
     path = tmp_path_factory.mktemp("log") / "log-0000.jsonl"
-    path.write_bytes(log.text())
+    path.write_bytes(log.data())
     report = check_path(str(path))
     document = json.loads(to_json([report], "d11b83e"))
     keys = ("rule", "severity", "path", "line", "agent_id", "agent_name", "message")

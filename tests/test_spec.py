@@ -95,6 +95,10 @@ class TestSelfChecks:
         with pytest.raises(InvalidSpec, match="unreachable"):
             validate(spec)
 
+    def test_an_undeclared_creation_event_is_named(self) -> None:
+        with pytest.raises(InvalidSpec, match=r"creation event not declared: \['AgentBorn'\]"):
+            rebuilt(creation="AgentBorn")
+
     def test_dead_end_is_named(self) -> None:
         """A state with no path to garbage-collected is named."""
         with pytest.raises(InvalidSpec) as caught:

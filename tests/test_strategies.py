@@ -68,10 +68,16 @@ def test_generated_logs_inject_every_fault() -> None:
 
 def test_generate_is_deterministic() -> None:
     """The same seed gives the same bytes."""
-    assert generate(3, events=500).text() == generate(3, events=500).text()
+    assert generate(3, events=500).data() == generate(3, events=500).data()
 
 
 @given(event=agent_events())
 def test_every_generated_event_reads_back(event: object) -> None:
     """Each agent event strategy writes a line the reader decodes to the same event."""
     assert event == decode_line(event_line(event))
+
+
+def test_a_logs_text_is_its_bytes_decoded() -> None:
+    log = generate(5, events=300, faults=True)
+    assert isinstance(log.text(), str)
+    assert log.text().encode(errors="surrogateescape") == log.data()

@@ -29,6 +29,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
 )
 from lifecheck.checker.commands.config import ConfiguredCommand, settings_lines
+from lifecheck.checker.commands.input_options import inputs_of
 from lifecheck.checker.commands.progress import Progress, stderr_bar
 from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
 from lifecheck.checker.reports.data import severities
@@ -44,7 +45,8 @@ Examples:
   lifecheck check                                  # this machine's Midtown stores
   lifecheck check ~/.midtown/projects/app/events   # one event-store directory
   lifecheck check log-0000.jsonl --semantics 3d1b4c5d
-  lifecheck check logs/*.jsonl --format json --fail-on error
+  lifecheck check logs/ --format json --fail-on error  # every store and *.jsonl under logs/
+  cat log-0000.jsonl | lifecheck check -
   lifecheck check STORE --format sarif -o lifecheck.sarif     # for code scanning
   lifecheck check logs/ --format github --statistics          # annotations in Actions
 
@@ -131,9 +133,12 @@ def check(
 ) -> None:
     """Replay logs or event-store directories and report every forbidden state.
 
-    A PATH is a log file (log-NNNN.jsonl) or a Midtown event-store directory; several
-    PATHs are checked independently. With no PATH, check the stores under
-    ~/.midtown/projects/*/events, or the bundled example when there are none.
+    A PATH is a log file (read whatever its name), a Midtown event-store directory, a
+    directory to search, or - for a log on standard input; each is checked on its own. A
+    directory that is not a store is searched, following symlinks, for stores and for
+    *.jsonl logs outside them (names starting with '.' are passed over), each one input,
+    in sorted order. With no PATH, check the stores under ~/.midtown/projects/*/events,
+    or the bundled example when there are none.
     """
     if show_settings:
         click.echo("".join(f"{line}\n" for line in settings_lines(click.get_current_context())),
@@ -141,7 +146,7 @@ def check(
         return
     # A bar only for people watching a terminal, never in JSON or CI output.
     progress = output == "text" and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
-    inputs = list(paths or _default_inputs())
+    inputs = inputs_of(paths) if paths else _default_inputs()
     refuse_inputs([target], inputs)
     check_all = partial(
         check_paths,

@@ -44,15 +44,16 @@ PROGRESS_AFTER, SHOWN_EVERY = 2.0, 16384
 @click.option(
     "--expect",
     type=click.Path(dir_okay=False),
-    help="Write the findings a checker must give (JSON) here.",
+    help="Write the findings a checker must give here, as check's JSON report: "
+    '{"semantics": ..., "findings": [{"line", "rule"}, ...]}.',
 )
 def generate(faults: bool, seed: int, events: int, agents: int | None, mix: str, semantics: str,
              target: str | None, expect: str | None) -> None:  # fmt: skip
     """Write a realistic Midtown log in the daemon's on-disk format, line by line.
 
     Without --faults the log breaks no rule of --semantics (but with --mix no-restarts);
-    with it, --expect lists each injected fault as {"line", "rule"}: exactly the findings
-    lifecheck gives.
+    with it, --expect lists each injected fault as {"line", "rule"} in the "findings" of a
+    JSON object: exactly the findings lifecheck gives.
     """
     if faults and mix == "no-restarts":
         raise click.UsageError("--faults needs a log that breaks no rule of its own, not "

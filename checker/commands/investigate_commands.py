@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from lifecheck.checker.check import timeline_of
+from lifecheck.checker.check import agent_in, agent_timeline
 from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
     exit_if_unreadable,
@@ -18,6 +18,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
     write_output,
 )
+from lifecheck.checker.commands.input_options import AGENT_HELP, input_argument
 from lifecheck.checker.commands.speed import tuned_for_reading
 from lifecheck.checker.reading.opened import open_input
 from lifecheck.checker.reading.store import InputError, locate, read_snapshot
@@ -29,22 +30,24 @@ from lifecheck.spec.catalogue import RULES
     epilog="""\b
 Examples:
   lifecheck explain log-0000.jsonl --agent btucker-reviewer
-  lifecheck explain STORE --agent 7e0aa489-b967-459e-9f01-71b0e71c756f --semantics 3d1b4c5d
+  lifecheck explain STORE --agent 7e0aa489 --semantics 3d1b4c5d
+  cat log-0000.jsonl | lifecheck explain - --agent btucker-reviewer
 """
 )
-@click.argument("path")
-@click.option("--agent", required=True, help="An agent id (one record) or name (all its records).")
+@input_argument
+@click.option("--agent", required=True, help=AGENT_HELP + " A name: all its records.")
 @semantics_option
 def explain(path: str, agent: str, semantics: str) -> None:
     """One agent's timeline: every line that touched it, its spec state before and after,
-    the record fields that changed, and the findings about it inline.
+    the record fields that changed, and the findings about it inline. PATH is a log, a
+    store, or - for standard input.
 
-    Exit 2 if the input cannot be read, else 0.
+    Exit 2 if the input cannot be read or the agent is unknown or ambiguous, else 0.
     """
     from lifecheck.checker.reports.timeline import render_timeline
 
     with exit_if_unreadable(), tuned_for_reading():
-        timeline = timeline_of(locate(path), agent, semantics)
+        timeline = agent_timeline(locate(path), agent, semantics)
     write_output(render_timeline(timeline).encode(), None)
 
 
@@ -53,11 +56,12 @@ def explain(path: str, agent: str, semantics: str) -> None:
 Examples:
   lifecheck minimize log-0000.jsonl --rule stale-pid
   lifecheck minimize STORE --rule resume-loop --agent btucker-reviewer -o repro.jsonl
+  lifecheck minimize log-0000.jsonl --rule stale-pid --agent 7e0aa489
 """
 )
-@click.argument("path")
+@input_argument
 @click.option("--rule", required=True, type=click.Choice(list(RULES)), help="The finding to keep.")
-@click.option("--agent", help="Keep the finding for this agent (id or name).")
+@click.option("--agent", help="Keep the finding for this agent. " + AGENT_HELP)
 @semantics_option
 @output_file_option
 def minimize(path: str, rule: str, agent: str | None, semantics: str, target: str | None) -> None:
@@ -65,7 +69,8 @@ def minimize(path: str, rule: str, agent: str | None, semantics: str, target: st
 
     Keeps the log's own lines in their order (and a store's snapshot as the starting
     state), prints them with their original line numbers, and with -o writes them as a
-    log. Exit 1 if the log does not give that finding, 2 if it cannot be read.
+    log. PATH is a log, a store, or - for standard input. Exit 1 if the log does not give
+    that finding, 2 if it cannot be read or the agent is unknown or ambiguous.
     """
     from lifecheck.checker.minimize import Target
     from lifecheck.checker.minimize import minimize as shrink
@@ -78,6 +83,8 @@ def minimize(path: str, rule: str, agent: str | None, semantics: str, target: st
         with open_input(source.log) as log:  # its bytes when opened, as every reader does
             lines = log.range().read(log.size).split(b"\n")
         snapshot = read_snapshot(source.snapshot) if source.snapshot else None
+        if agent is not None:
+            agent = agent_in(source, agent, semantics)
     wanted = Target(rule, agent)
     kept = shrink(lines, wanted, semantics, snapshot)
     about = f"{rule}" + (f" for {agent}" if agent else "")

@@ -24,6 +24,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
     write_output,
 )
+from lifecheck.checker.commands.input_options import AGENT_HELP, inputs_of, one_input
 from lifecheck.checker.commands.speed import tuned_for_reading
 from lifecheck.checker.reading.store import InputError
 from lifecheck.checker.reports.diagrams import (
@@ -36,14 +37,17 @@ from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.text import render_coverage, render_facts, where
 from lifecheck.spec import LIFECYCLE, InvalidSpec, Spec
 from lifecheck.spec.model import Transition
+from lifecheck.spec.render import DETAILS
 from lifecheck.spec.validate import validate
 
 _DIAGRAM_EPILOG = """\b
 Examples:
   lifecheck diagram                                # Mermaid of the default version
   lifecheck diagram --format svg -o lifecycle.svg  # needs Graphviz's dot
+  lifecheck diagram --format table                 # every transition, as a Markdown table
+  lifecheck diagram --detail full --format svg -o all.svg
   lifecheck diagram --trace log-0000.jsonl --agent btucker-reviewer --format svg -o t.svg
-  lifecheck diagram --all diagrams/                # every version, .mmd .dot .svg
+  lifecheck diagram --all diagrams/                # every version: diagrams and tables
 """
 
 
@@ -54,24 +58,49 @@ Examples:
     type=click.Choice(FORMATS),
     default="mermaid",
     show_default=True,
-    help="Mermaid and DOT are text; SVG and PNG need Graphviz.",
+    help="Mermaid and DOT are text; SVG and PNG need Graphviz; table lists every "
+    "transition in Markdown.",
+)
+@click.option(
+    "--detail",
+    type=click.Choice(DETAILS),
+    default="glance",
+    show_default=True,
+    help="glance: the lifecycle and the transitions into its forbidden states; full: every "
+    "transition.",
+)
+@click.option(
+    "--untaken",
+    is_flag=True,
+    help="With --trace: also draw the legal transitions the log never took.",
 )
 @semantics_option
 @output_file_option
-@click.option("--trace", type=click.Path(), help="Overlay what this log or store did.")
-@click.option("--agent", help="With --trace: number this agent's path (id, id prefix or name).")
+@click.option(
+    "--trace",
+    type=click.Path(),
+    callback=one_input,
+    help="Overlay what this log or store (- for standard input) did.",
+)
+@click.option(
+    "--agent",
+    help="With --trace: number this agent's path. "
+    + AGENT_HELP
+    + " A name: its most recently created record.",
+)
 @click.option(
     "--all",
     "all_dir",
     type=click.Path(file_okay=False),
     help="Write every version's .mmd, .dot and .svg into this directory.",
 )
-def diagram(output: str, semantics: str, target: str | None, trace: str | None,
-            agent: str | None, all_dir: str | None) -> None:  # fmt: skip
+def diagram(output: str, detail: str, untaken: bool, semantics: str, target: str | None,
+            trace: str | None, agent: str | None, all_dir: str | None) -> None:  # fmt: skip
     """Draw the lifecycle spec, forbidden states and transitions in red.
 
-    With --trace, each transition is labelled with how often the log took it, untaken ones
-    are dashed, and forbidden states show how often the log entered them.
+    With --trace, each transition is labelled with how often the log took it, forbidden
+    ones it never took are dashed, and forbidden states show how often the log entered
+    them; legal transitions it never took are left out (--untaken draws them).
     """
     refuse_inputs([target], [trace] if trace is not None else [])
     try:
@@ -85,9 +114,9 @@ def diagram(output: str, semantics: str, target: str | None, trace: str | None,
         overlay = None
         if trace is not None:
             overlay = trace_overlay(trace, semantics, agent, label=printable(trace))
-        elif agent is not None:
-            raise click.UsageError("--agent needs --trace")
-        data = render_diagram(semantics, output, overlay)
+        elif agent is not None or untaken:
+            raise click.UsageError(f"{'--agent' if agent else '--untaken'} needs --trace")
+        data = render_diagram(semantics, output, overlay, detail=detail, untaken=untaken)
     except (InputError, GraphvizMissing) as error:
         say(str(error))
         sys.exit(EXIT_UNREADABLE)
@@ -109,12 +138,13 @@ def _write_file(path: Path, data: bytes) -> None:
 def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
     """How often the logs took each spec transition, and which forbidden ones they hit.
 
-    Counts are exactly the transitions 'lifecheck check' replays. Exit 2 if an input
+    PATHs are taken as 'lifecheck check' takes them (directories searched, - for standard
+    input). Counts are exactly the transitions 'lifecheck check' replays. Exit 2 if an input
     cannot be read, 1 if the replay of one stopped early (at a malformed line, or nothing
     replayed because the daemon would not start), else 0.
     """
     with tuned_for_reading():
-        reports = [check_path(path, semantics) for path in paths]
+        reports = [check_path(path, semantics) for path in inputs_of(paths)]
     taken: Counter[Transition] = Counter()
     incomplete = False
     for report in reports:

@@ -31,18 +31,18 @@ def locate(text: str, path: str, root: type, *, at_end: bool) -> tuple[str, int]
     try:
         for step in _STEP.finditer(path, 1):
             field, index = step.groups()
-            members = _members(text, start)
+            found = members(text, start)
             if index is None:
                 kind = get_type_hints(kind, include_extras=True)[field]
-                chosen = _failing(text, [m for m in members if m[0] == field], kind)
+                chosen = _failing(text, [m for m in found if m[0] == field], kind)
                 shown += f".{field}"
             elif index == "...":
                 kind = _container(kind, dict)[1]
-                chosen = _failing(text, members, kind)
+                chosen = _failing(text, found, kind)
                 shown += f"[{capped(chosen[0] or '')}]"
             else:
                 kind = _container(kind, list)[0]
-                chosen = members[int(index)]
+                chosen = found[int(index)]
                 shown += f"[{index}]"
             _, start, end = chosen
     except (LineError, LookupError, TypeError):
@@ -69,15 +69,15 @@ def _failing(text: str, members: list[_Member], kind: Any) -> _Member:
     return members[-1]
 
 
-def _members(text: str, start: int) -> list[_Member]:
+def members(text: str, start: int) -> list[_Member]:
     """The members of the object, or the elements of the array, at ``start``."""
     cursor = Cursor(text)
     cursor.pos = start
     close = "}" if cursor.peek() == "{" else "]"
     cursor.pos += 1
-    members: list[_Member] = []
+    found: list[_Member] = []
     while cursor.peek() != close:
-        if members:
+        if found:
             cursor.expect(",", "`,`")
         key = None
         if close == "}":
@@ -87,5 +87,5 @@ def _members(text: str, start: int) -> list[_Member]:
         cursor.peek()
         begin = cursor.pos
         cursor.skip()
-        members.append((key, begin, cursor.pos))
-    return members
+        found.append((key, begin, cursor.pos))
+    return found

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from lifecheck.checker.reading.stdin import STDIN, stdin_descriptor
+
 
 @dataclass(frozen=True, slots=True)
 class Opened:
@@ -39,8 +41,12 @@ class Opened:
 
 @contextmanager
 def open_input(path: str) -> Iterator[Opened]:
-    """Open the log at ``path`` for reading; ``OSError`` if it cannot be."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """Open the log at ``path`` (standard input's bytes for :data:`.stdin.STDIN`) for
+    reading; ``OSError`` if it cannot be."""
+    if path == STDIN:
+        fd = os.dup(stdin_descriptor())
+    else:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         status = os.fstat(fd)
         yield Opened(fd, status.st_size, status.st_dev, status.st_ino)

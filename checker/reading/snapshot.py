@@ -15,38 +15,45 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import msgspec
+from msgspec import UNSET, UnsetType
+from msgspec.structs import astuple
 
 from lifecheck.checker.reading.agents import AgentIndex, AgentRecord, multiset
 from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.reading.events import U32, AgentKind, Provider, UtcDateTime
 from lifecheck.checker.reading.json_paths import locate
+from lifecheck.checker.reading.repeated import Shape, keys_in, may_repeat, repeated_field
+
+_T = TypeVar("_T")
 
 # The daemon's types, after midtown.md §1.3 and §2.4, with serde's derive rules: a missing
 # `Option` field is null, unknown keys are ignored, every other field is required.
 
 
 class _Agent(msgspec.Struct, frozen=True, gc=False):
-    """The daemon's ``Agent`` record (``projections/agents.rs``)."""
+    """The daemon's ``Agent`` record (``projections/agents.rs``). An optional field left
+    out is ``UNSET`` (null for the daemon), so that the keys read can be counted."""
 
     id: str
     name: str
     kind: AgentKind
     agent_type: str
     provider: Provider
-    channel: str | None = None
-    task_id: str | None = None
-    bound_thread_id: str | None = None
-    session_id: str | None = None
-    pid: U32 | None = None
-    started_at: UtcDateTime | None = None
-    stopped_at: UtcDateTime | None = None
-    icon: str | None = None
-    color: str | None = None
-    reported_state: str | None = None
-    state_reported_at: UtcDateTime | None = None
-    gc: bool = False
+    channel: str | UnsetType | None = UNSET
+    task_id: str | UnsetType | None = UNSET
+    bound_thread_id: str | UnsetType | None = UNSET
+    session_id: str | UnsetType | None = UNSET
+    pid: U32 | UnsetType | None = UNSET
+    started_at: UtcDateTime | UnsetType | None = UNSET
+    stopped_at: UtcDateTime | UnsetType | None = UNSET
+    icon: str | UnsetType | None = UNSET
+    color: str | UnsetType | None = UNSET
+    reported_state: str | UnsetType | None = UNSET
+    state_reported_at: UtcDateTime | UnsetType | None = UNSET
+    gc: bool | UnsetType = UNSET
 
 
 class _AgentIndex(msgspec.Struct, frozen=True, gc=False):
@@ -68,7 +75,17 @@ class _Projections(msgspec.Struct, frozen=True, gc=False):
     agents: _AgentIndex
     work: dict[str, msgspec.Raw]
     channels: dict[str, msgspec.Raw]
-    reminders: dict[str, msgspec.Raw] | list[msgspec.Raw] = {}
+    reminders: dict[str, msgspec.Raw] | list[msgspec.Raw] | UnsetType = UNSET
+
+
+#: Which fields are structs, for :func:`repeated_field`.
+_SHAPE: Shape = {
+    **dict.fromkeys(_Projections.__struct_fields__),
+    "agents": ("struct", {
+        **dict.fromkeys(_AgentIndex.__struct_fields__),
+        "by_id": ("values", dict.fromkeys(_Agent.__struct_fields__)),
+    }),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +127,8 @@ def parse_snapshot(data: bytes) -> Snapshot:
     try:
         projections = msgspec.json.decode(data, type=_Projections)
     except msgspec.ValidationError as error:  # msgspec gives the JSON path, not the byte
-        return _not_projections(data, str(error))
+        text = data.decode()
+        return _refused(data, text, _first(_mismatch(text, str(error)), _repeated(text)))
     except msgspec.DecodeError as error:
         # "JSON is malformed: invalid character (byte 18)": the finding's line says where.
         what = re.sub(r"^JSON is malformed: | \(byte \d+\)$", "", str(error))
@@ -118,6 +136,10 @@ def parse_snapshot(data: bytes) -> Snapshot:
         return _unusable(_line_of(data, str(error)), f"not valid JSON ({what})")
     except RecursionError:
         return _unusable(None, "nested too deeply to read")
+    if may_repeat(data, _keys_read(projections)):
+        text = data.decode()
+        if (repeated := _repeated(text)) is not None:
+            return _refused(data, text, repeated)
     agents = projections.agents
     index = AgentIndex(
         by_id={key: _record(key, agent) for key, agent in agents.by_id.items()},
@@ -130,13 +152,39 @@ def parse_snapshot(data: bytes) -> Snapshot:
     return Snapshot(index, contradictions=tuple(_contradictions(agents)))
 
 
+def _keys_read(projections: _Projections) -> int:
+    """How many keys decoding ``projections`` read: its structs' fields and its maps' keys,
+    and the keys of the parts it keeps undecoded."""
+    agents, reminders = projections.agents, projections.reminders
+    records = agents.by_id.values()
+    fields = len(_Projections.__struct_fields__) + len(_AgentIndex.__struct_fields__)
+    fields += len(_Agent.__struct_fields__) * len(records)
+    fields -= sum(astuple(struct).count(UNSET) for struct in (projections, *records))
+    maps: list[dict[str, Any]] = [agents.by_id, agents.by_name, agents.by_task,
+                                  agents.by_channel, agents.by_thread, projections.work,
+                                  projections.channels]  # fmt: skip
+    raws = [*projections.work.values(), *projections.channels.values()]
+    if isinstance(reminders, dict):
+        maps.append(reminders)
+        raws += reminders.values()
+    elif isinstance(reminders, list):
+        raws += reminders
+    return fields + sum(len(entries) for entries in maps) + keys_in(raws)
+
+
 def _record(key: str, a: _Agent) -> AgentRecord:
     """The record the daemon keys by ``key``, whatever id it holds."""
     return AgentRecord(
         id=key, name=a.name, kind=a.kind, agent_type=a.agent_type, provider=a.provider,
-        channel=a.channel, task_id=a.task_id, bound_thread_id=a.bound_thread_id,
-        session_id=a.session_id, pid=a.pid, stopped_at=a.stopped_at is not None, gc=a.gc,
+        channel=_given(a.channel), task_id=_given(a.task_id),
+        bound_thread_id=_given(a.bound_thread_id), session_id=_given(a.session_id),
+        pid=_given(a.pid), stopped_at=_given(a.stopped_at) is not None, gc=a.gc is True,
     )  # fmt: skip
+
+
+def _given(value: _T | UnsetType) -> _T | None:
+    """A field's value; ``None`` (as serde reads it) when it is not written."""
+    return None if isinstance(value, UnsetType) else value
 
 
 def _contradictions(agents: _AgentIndex) -> Iterator[Contradiction]:
@@ -166,18 +214,44 @@ def _contradictions(agents: _AgentIndex) -> Iterator[Contradiction]:
                 yield Contradiction(None, None, message)
 
 
-def _not_projections(data: bytes, error: str) -> Snapshot:
-    """The snapshot is JSON but not ``Projections``: at the line of the value msgspec
-    rejects (of the end of an object missing a field), which the path names by its keys."""
+#: Why serde refuses a snapshot that is JSON: what is wrong, the path of the value (with
+#: its keys), and that value's offset in the text, when known.
+_Refusal = tuple[str, str, int | None]
+
+
+def _mismatch(text: str, error: str) -> _Refusal:
+    """The value msgspec rejects (the end of an object missing a field), found along the
+    path its ``error`` names."""
     what, _, path = error.partition(" - at `")
     path = path.removesuffix("`") or "$"  # msgspec names no path for the document itself
     missing = what.startswith("Object missing required field")
-    text = data.decode()
     found = locate(text, path, _Projections, at_end=missing)
+    return (what, path, None) if found is None else (what, *found)
+
+
+def _repeated(text: str) -> _Refusal | None:
+    """The first struct field written twice, if any (and if ``text`` is JSON)."""
+    try:
+        found = repeated_field(text, _SHAPE)
+    except (ValueError, RecursionError):  # not JSON after all: msgspec stopped before
+        return None
     if found is None:
-        return _unusable(None, f"not the daemon's Projections ({capped(what)} - at `{path}`)")
+        return None
     shown, offset = found
-    line = _line_at(data, 0, line=text.count("\n", 0, offset) + 1)
+    return f"duplicate field `{shown.rpartition('.')[2]}`", shown, offset
+
+
+def _first(mismatch: _Refusal, repeated: _Refusal | None) -> _Refusal:
+    """What serde meets first: msgspec keeps the last of a repeated field, serde stops at
+    the repetition."""
+    if repeated is None or (mismatch[2] is not None and mismatch[2] < (repeated[2] or 0)):
+        return mismatch
+    return repeated
+
+
+def _refused(data: bytes, text: str, refusal: _Refusal) -> Snapshot:
+    what, shown, offset = refusal
+    line = None if offset is None else _line_at(data, 0, line=text.count("\n", 0, offset) + 1)
     return _unusable(line, f"not the daemon's Projections ({capped(what)} - at `{shown}`)")
 
 

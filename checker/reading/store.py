@@ -19,6 +19,7 @@ from pathlib import Path
 from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.reading.echo import capped, listed
 from lifecheck.checker.reading.snapshot import Snapshot, parse_snapshot
+from lifecheck.checker.reading.stdin import STDIN
 
 #: The prefix and suffix of the names the daemon's recovery looks at.
 _SNAPSHOT, _LOG = ("snapshot-", ".json"), ("log-", ".jsonl")
@@ -46,7 +47,10 @@ class Source:
 
 
 def locate(path: str) -> Source:
-    """Resolve an input path to a log file or a store's snapshot and log."""
+    """Resolve an input path to a log file or a store's snapshot and log (standard input
+    for :data:`.stdin.STDIN`)."""
+    if path == STDIN:
+        return Source(path=path, log=path)
     if stat.S_ISDIR(_stat(path)):
         return _store(path)
     _require_file(path)
@@ -129,6 +133,11 @@ def _store(directory: str, seen: frozenset[tuple[int, int]] = frozenset()) -> So
         if file is not None:
             _require_file(file)
     return source
+
+
+def is_store(names: list[str]) -> bool:
+    """Whether a directory holding files named ``names`` is a store."""
+    return bool(_named(names, _SNAPSHOT) or _named(names, _LOG))
 
 
 def _named(names: list[str], kind: tuple[str, str]) -> list[str]:

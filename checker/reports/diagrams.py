@@ -11,10 +11,10 @@ from pathlib import Path
 from lifecheck.checker.rules.findings import short_id
 from lifecheck.spec import LIFECYCLE, SEMANTICS
 from lifecheck.spec.model import Transition
-from lifecheck.spec.render import Overlay, to_dot, to_mermaid
+from lifecheck.spec.render import Overlay, selected, to_dot, to_mermaid, to_table
 
-FORMATS = ("mermaid", "dot", "svg", "png")
-SUFFIXES = {"mermaid": ".mmd", "dot": ".dot", "svg": ".svg", "png": ".png"}
+FORMATS = ("mermaid", "dot", "svg", "png", "table")
+SUFFIXES = {"mermaid": ".mmd", "dot": ".dot", "svg": ".svg", "png": ".png", "table": ".md"}
 INSTALL_GRAPHVIZ = (
     "Graphviz's 'dot' program is needed for SVG and PNG; install it "
     "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz), "
@@ -26,11 +26,18 @@ class GraphvizMissing(Exception):
     """``dot`` is not on PATH."""
 
 
-def render_diagram(semantics: str, output: str, overlay: Overlay | None = None) -> bytes:
-    """The built-in spec's diagram for ``semantics`` in format ``output``."""
+def render_diagram(
+    semantics: str, output: str, overlay: Overlay | None = None, *, detail: str = "glance",
+    untaken: bool = False,
+) -> bytes:  # fmt: skip
+    """The built-in spec's diagram for ``semantics`` in format ``output`` (``table``: every
+    transition), drawn at ``detail`` (see :func:`lifecheck.spec.render.selected`)."""
     from lifecheck.spec.graph import lifecycle_graph  # networkx: not imported by `lifecheck check`
 
     g = lifecycle_graph(LIFECYCLE, semantics)
+    if output == "table":
+        return to_table(g).encode()
+    g = selected(g, detail, overlay, untaken=untaken)
     if output == "mermaid":
         return to_mermaid(g, overlay).encode()
     dot = to_dot(g, overlay)
@@ -55,14 +62,20 @@ def run_dot(dot: str, output: str) -> bytes:
 def write_all(
     directory: Path, write: Callable[[Path, bytes], object] = Path.write_bytes
 ) -> list[Path]:
-    """Write ``lifecycle-<semantics>.{mmd,dot,svg}`` for every daemon version, each with
-    ``write(path, data)``."""
+    """Write, for every daemon version, ``lifecycle-<semantics>.{mmd,dot,svg}`` (at a
+    glance), ``lifecycle-<semantics>-full.svg`` and the table of every transition,
+    ``transitions-<semantics>.md``, each with ``write(path, data)``."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for semantics in SEMANTICS:
-        for output in ("mermaid", "dot", "svg"):
-            path = directory / f"lifecycle-{semantics}{SUFFIXES[output]}"
-            write(path, render_diagram(semantics, output))
+        for name, output, detail in (
+            ("lifecycle", "mermaid", "glance"), ("lifecycle", "dot", "glance"),
+            ("lifecycle", "svg", "glance"), ("lifecycle", "svg", "full"),
+            ("transitions", "table", "full"),
+        ):  # fmt: skip
+            suffix = "-full" if name == "lifecycle" and detail == "full" else ""
+            path = directory / f"{name}-{semantics}{suffix}{SUFFIXES[output]}"
+            write(path, render_diagram(semantics, output, detail=detail))
             written.append(path)
     return written
 

@@ -25,7 +25,8 @@ th, td { text-align: left; vertical-align: top; padding: .3em .6em; border-botto
 td.error { color: #b00020; } td.warning { color: #a15c00; } td.info { color: #00639b; }
 pre { background: #f6f8fa; padding: .6em; overflow-x: auto; white-space: pre-wrap; }
 .explanation { color: #555; white-space: pre-line; font-size: 90%; }
-svg { max-width: 100%; height: auto; }
+.diagram { overflow: auto; max-height: 90vh; border: 1px solid #ddd; }
+.diagram svg { display: block; }
 """
 
 
@@ -98,4 +99,5 @@ def _diagram(report: InputReport, semantics: str) -> str:
             "<p>Graphviz is not installed: the Mermaid source of the diagram follows.</p>"
             f"<pre>{escape(mermaid)}</pre>"
         )
-    return f"<h3>Lifecycle, with this log's transitions</h3>{drawn}"
+    # At its own size, where its labels are readable: scrolled, never shrunk.
+    return f"<h3>Lifecycle, with this log's transitions</h3><div class='diagram'>{drawn}</div>"

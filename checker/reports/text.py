@@ -234,7 +234,8 @@ def render_facts(found: Mapping[str, Any]) -> str:
         f"{found['name']}: valid",
         f"states ({len(found['states'])}): {states}",
         f"events ({len(found['events'])}): {', '.join(found['events'])}",
-        f"initial: {found['initial']}; terminal: {found['terminal']}",
+        f"initial: {found['initial']} (a record's {found['creation']}); "
+        f"terminal: {found['terminal']}",
     ]
     for semantics, v in found["semantics"].items():
         out += [

@@ -23,7 +23,7 @@ Without Hypothesis, from here:
     The rules an injected fault can break, one rule per fault.
 ``Fault``, ``GeneratedLog``
     ``log.lines`` (the physical lines, bytes without newlines), ``log.faults``, and
-    ``log.text()`` (the file's bytes).
+    ``log.data()`` (the file's bytes) and ``log.text()`` (its text).
 ``generate(seed, *, events=1000, agents=None, faults=False, semantics="d11b83e", mix="messages")``
     A log of any length, the same for the same arguments; ``agents`` caps the agent
     records, ``faults`` injects about one per fifty moves, ``mix`` is one of ``MIXES``.
@@ -45,7 +45,7 @@ For example::
 
     @given(faulty_logs())
     def test_my_checker_finds_every_fault(log):
-        found = {(f.line, f.rule) for f in my_checker(log.text())}
+        found = {(f.line, f.rule) for f in my_checker(log.data())}
         assert {(f.line, f.rule) for f in log.faults} <= found
 
 The modules: :mod:`~lifecheck.testing.fleet` (the daemon's agents and the lines it writes),

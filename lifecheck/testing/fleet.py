@@ -55,9 +55,15 @@ class GeneratedLog:
     lines: tuple[bytes, ...]
     faults: tuple[Fault, ...] = ()
 
-    def text(self) -> bytes:
+    def data(self) -> bytes:
         """The log file's bytes."""
         return b"".join(line + b"\n" for line in self.lines)
+
+    def text(self) -> str:
+        """The log file's text (a byte that is not UTF-8, as a malformed line may hold,
+        kept as a lone surrogate: ``text().encode(errors="surrogateescape")`` is
+        :meth:`data`)."""
+        return self.data().decode(errors="surrogateescape")
 
 
 T = TypeVar("T")
