@@ -58,6 +58,7 @@ def check_path(
     progress: ProgressMeter | None = None,
     timelines: bool = False,
     coverage: bool = True,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> InputReport:
     """Check a log file or store directory; unreadable inputs come back with ``error``.
 
@@ -66,9 +67,13 @@ def check_path(
     ``progress`` makes a meter for each log read; ``timelines`` keeps the timelines of the
     :data:`TIMELINES` agents with most findings; ``coverage`` counts the spec transitions
     taken and states entered (``taken``, ``entered``; about 7% of a busy log's time).
+    ``on_finding`` is handed each finding as it is found, in the order the checks meet
+    them (not sorted); when the daemon's recovery fails on a log with a byte that is not
+    UTF-8, the findings of the lines before it are followed by ``recovery-fails``, which
+    the report keeps alone.
     """
     counted = [Coverage()] if coverage else []
-    findings = Findings()
+    findings = Findings(listener=on_finding)
     try:
         source = locate(path)
         replay = new_replay(source, semantics, observers=counted, on_finding=findings.append)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 import click
 
 from lifecheck.checker.check import InputReport, check_path
+from lifecheck.checker.commands.check_ci import (
+    after_report,
+    ci_options,
+    statistics_aside,
+    streamed_jsonl,
+)
 from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -21,12 +28,14 @@ from lifecheck.checker.commands.common import (
     say,
     semantics_option,
 )
+from lifecheck.checker.commands.config import ConfiguredCommand, settings_lines
 from lifecheck.checker.commands.input_options import inputs_of
 from lifecheck.checker.commands.progress import Progress, stderr_bar
 from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
 from lifecheck.checker.reports.data import severities
 from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.text import EXPLAINED, json_chunks, text_lines
+from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.catalogue import Severity
 
 EXAMPLE = "pr-2330-crash-loop.jsonl"
@@ -39,24 +48,32 @@ Examples:
   lifecheck check logs/ --format json --fail-on error  # every store and *.jsonl under logs/
   cat log-0000.jsonl | lifecheck check -
   lifecheck check STORE --format sarif -o lifecheck.sarif     # for code scanning
+  lifecheck check logs/ --format github --statistics          # annotations in Actions
 
 \b
 Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings);
 2 an input cannot be read, or the output cannot be written or is an input; 3 internal
 error; 130 interrupted.
+
+\b
+Settings: [tool.lifecheck] in the nearest pyproject.toml, or lifecheck.toml, from the
+working directory upwards (lifecheck.toml first); keys are the long options without
+dashes; the command line wins; a bad one exits 2. --show-settings shows them and where
+each comes from.
 """
 
 
-@click.command(epilog=_CHECK_EPILOG)
+@click.command(cls=ConfiguredCommand, epilog=_CHECK_EPILOG)
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json", "sarif", "junit", "html"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "html", "github", "jsonl"]),
     default="text",
     show_default=True,
     help="Report for people; JSON for tools; SARIF 2.1.0 for code scanning; JUnit XML "
-    "for CI test reports; one self-contained HTML page (use -o).",
+    "for CI test reports; one self-contained HTML page (use -o); GitHub Actions "
+    "annotations; JSON Lines, a finding per line written as found.",
 )
 @semantics_option
 @click.option(
@@ -96,6 +113,7 @@ error; 130 interrupted.
     help="Run the exact decoder (a port of serde_json's reading) on every line instead of "
     "trusting msgspec where it re-encodes a line to its bytes: the same verdicts, slower.",
 )
+@ci_options
 def check(
     paths: tuple[str, ...],
     output: str,
@@ -106,6 +124,12 @@ def check(
     target: str | None,
     explain: bool | None,
     exact: bool,
+    statistics: bool,
+    quiet: bool,
+    exit_zero: bool,
+    config: str | None,  # read before the other options (ConfiguredCommand)
+    isolated: bool,
+    show_settings: bool,
 ) -> None:
     """Replay logs or event-store directories and report every forbidden state.
 
@@ -116,11 +140,16 @@ def check(
     in sorted order. With no PATH, check the stores under ~/.midtown/projects/*/events,
     or the bundled example when there are none.
     """
+    if show_settings:
+        click.echo("".join(f"{line}\n" for line in settings_lines(click.get_current_context())),
+                   nl=False)  # fmt: skip
+        return
     # A bar only for people watching a terminal, never in JSON or CI output.
-    progress = output == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    progress = output == "text" and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
     inputs = inputs_of(paths) if paths else _default_inputs()
     refuse_inputs([target], inputs)
-    reports = check_paths(
+    check_all = partial(
+        check_paths,
         inputs,
         semantics,
         jobs,
@@ -129,39 +158,65 @@ def check(
         timelines=output == "html",
         coverage=output == "html",  # only the page's diagram shows what was taken
     )
+    reports = streamed_jsonl(check_all, target) if output == "jsonl" else check_all()
     for report in reports:
         if report.error is not None:
             say(report.error)
     code = _exit_code(reports, Severity(fail_on))
-    chunks: Iterable[bytes]
+    if exit_zero and code == EXIT_FINDINGS:
+        code = EXIT_OK
+    if output != "jsonl":  # written as found
+        rendered = _report(reports, output, semantics, Severity(fail_on), color=color,
+                         target=target, explain=explain, quiet=quiet)  # fmt: skip
+        chunks = chain(rendered, after_report(reports, semantics, output, quiet, statistics))
+        with tuned_for_reading(), open_output(target) as out:  # spooled findings are read back
+            for chunk in chunks:
+                out.write(chunk)
+                if out.pipe_closed:  # e.g. `| head`: the rest would go nowhere
+                    break
+    if statistics:
+        statistics_aside(reports, output)
+    sys.exit(code)
+
+
+def _report(
+    reports: list[InputReport],
+    output: str,
+    semantics: str,
+    fail_on: Severity,
+    *,
+    color: str,
+    target: str | None,
+    explain: bool | None,
+    quiet: bool,
+) -> Iterable[bytes]:
+    """The report in format ``output`` (not jsonl), in chunks."""
     if output == "json":
-        chunks = json_chunks(reports, semantics)
-    elif output == "sarif":
+        return json_chunks(reports, semantics)
+    if output == "sarif":
         from lifecheck.checker.reports.sarif import sarif_chunks
 
-        chunks = sarif_chunks(reports, semantics)
-    elif output == "junit":
+        return sarif_chunks(reports, semantics)
+    if output == "junit":
         from lifecheck.checker.reports.junit import to_junit
 
-        chunks = [to_junit(reports, semantics, Severity(fail_on))]
-    elif output == "html":
+        return [to_junit(reports, semantics, fail_on)]
+    if output == "html":
         from lifecheck.checker.reports.html import to_html
 
-        chunks = [to_html(reports, semantics)]
-    else:
-        colour = color == "always" or (
-            color == "auto" and target is None and sys.stdout.isatty()
-            and "NO_COLOR" not in os.environ
-        )  # fmt: skip
-        explained = EXPLAINED if explain is None else (None if explain else 0)
-        lines = text_lines(reports, semantics, colour=colour, explain=explained)
-        chunks = (line.encode() for line in lines)
-    with tuned_for_reading(), open_output(target) as out:  # spooled findings are read back
-        for chunk in chunks:
-            out.write(chunk)
-            if out.pipe_closed:  # e.g. `| head`: the rest would go nowhere
-                break
-    sys.exit(code)
+        return [to_html(reports, semantics)]
+    if output == "github":
+        from lifecheck.checker.reports.github import github_lines
+
+        return (line.encode() for line in github_lines(reports))
+    if quiet:
+        return ()  # the summary line at most (after_report)
+    colour = color == "always" or (
+        color == "auto" and target is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    explained = EXPLAINED if explain is None else (None if explain else 0)
+    lines = text_lines(reports, semantics, colour=colour, explain=explained)
+    return (line.encode() for line in lines)
 
 
 def check_paths(
@@ -173,18 +228,30 @@ def check_paths(
     progress: bool = False,
     timelines: bool = False,
     coverage: bool = True,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> list[InputReport]:
-    """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
+    """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order.
+
+    ``on_finding`` is handed the findings as they are found: in one process, each as the
+    checks meet it; from a pool, an input's findings in report order once it is checked.
+    """
     check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines,
                         coverage=coverage)  # fmt: skip
     with tuned_for_reading():
         if jobs == 1 or len(paths) == 1:
             meter = _progress_meter if progress else None
-            return [check_one(path, jobs=jobs, pool=niced_pool, progress=meter) for path in paths]
+            return [check_one(path, jobs=jobs, pool=niced_pool, progress=meter,
+                              on_finding=on_finding) for path in paths]  # fmt: skip
         from lifecheck.checker.pools import worker_pool  # 20 ms of imports, only for --jobs
 
         with worker_pool(min(jobs, len(paths))) as pool:
-            return list(pool.map(check_one, paths))
+            reports = []
+            for report in pool.map(check_one, paths):  # each as soon as it and those before are
+                if on_finding is not None:
+                    for finding in report.findings:
+                        on_finding(finding)
+                reports.append(report)
+            return reports
 
 
 def _progress_meter(label: str, size: int) -> Progress:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from heapq import merge
 from typing import IO, overload
 
@@ -52,10 +52,17 @@ class Findings(Sequence[Finding]):
     """Findings in report order, appended as found; iterable any number of times.
 
     ``counts`` has the number of findings by severity and ``rules`` by rule, kept as they
-    are appended, so a summary needs no pass over them.
+    are appended, so a summary needs no pass over them. ``listener``, if any, is handed
+    each finding as it is appended (a report written as the findings are found).
     """
 
-    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+    def __init__(
+        self,
+        findings: Iterable[Finding] = (),
+        *,
+        listener: Callable[[Finding], None] | None = None,
+    ) -> None:
+        self._listener = listener
         self._runs: dict[str, _Run] = {}
         self._spill: IO[bytes] | None = None
         self._length = 0
@@ -80,6 +87,8 @@ class Findings(Sequence[Finding]):
         self._length += 1
         self.counts[finding.severity] += 1
         self.rules[finding.rule] += 1
+        if self._listener is not None:
+            self._listener(finding)
 
     def _write(self, run: _Run) -> None:
         if self._spill is None:  # closed (and gone: it has no name) with this object

@@ -175,6 +175,11 @@ def json_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[byte
     return streamed(head, "findings", map(_json_finding, findings))
 
 
+def jsonl_line(finding: Finding) -> bytes:
+    """One finding as the JSON report has it, on one line with its newline (JSON Lines)."""
+    return msgspec.json.encode(_json_finding(finding)) + b"\n"
+
+
 def _json_finding(f: Finding) -> _JsonFinding:
     evidence, explanation = f.explained()
     return _JsonFinding(
