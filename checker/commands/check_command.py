@@ -18,14 +18,21 @@ from lifecheck.checker.commands.common import (
     open_output,
     output_file_option,
     refuse_inputs,
+    refuse_same,
     say,
     semantics_option,
+)
+from lifecheck.checker.commands.policy_options import (
+    chosen_policy,
+    policy_options,
+    record_baseline,
 )
 from lifecheck.checker.commands.progress import Progress, stderr_bar
 from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
 from lifecheck.checker.reports.data import severities
 from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.text import EXPLAINED, json_chunks, text_lines
+from lifecheck.checker.rules.policy import Policy
 from lifecheck.spec.catalogue import Severity
 
 EXAMPLE = "pr-2330-crash-loop.jsonl"
@@ -37,11 +44,15 @@ Examples:
   lifecheck check log-0000.jsonl --semantics 3d1b4c5d
   lifecheck check logs/*.jsonl --format json --fail-on error
   lifecheck check STORE --format sarif -o lifecheck.sarif     # for code scanning
+  lifecheck check logs/*.jsonl --ignore stale-pid --severity pid-reuse=error
+  lifecheck check STORE --write-baseline lifecheck-baseline.json   # accept today's
+  lifecheck check STORE --baseline lifecheck-baseline.json         # report only new ones
 
 \b
 Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings);
 2 an input cannot be read, or the output cannot be written or is an input; 3 internal
-error; 130 interrupted.
+error; 130 interrupted. An unknown rule or an unreadable baseline is exit 2;
+--write-baseline exits 0 unless an input cannot be read.
 """
 
 
@@ -94,6 +105,7 @@ error; 130 interrupted.
     help="Run the exact decoder (a port of serde_json's reading) on every line instead of "
     "trusting msgspec where it re-encodes a line to its bytes: the same verdicts, slower.",
 )
+@policy_options
 def check(
     paths: tuple[str, ...],
     output: str,
@@ -104,6 +116,11 @@ def check(
     target: str | None,
     explain: bool | None,
     exact: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severity: tuple[str, ...],
+    baseline: str | None,
+    write_baseline: str | None,
 ) -> None:
     """Replay logs or event-store directories and report every forbidden state.
 
@@ -113,8 +130,11 @@ def check(
     """
     # A bar only for people watching a terminal, never in JSON or CI output.
     progress = output == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    # What is reported (--select, --ignore, --severity, --baseline, --write-baseline).
+    policy = chosen_policy(select, ignore, severity, None if write_baseline else baseline)
     inputs = list(paths or _default_inputs())
-    refuse_inputs([target], inputs)
+    refuse_inputs([target, write_baseline], inputs)
+    refuse_same(write_baseline, target, "the report's output (-o)")
     reports = check_paths(
         inputs,
         semantics,
@@ -123,11 +143,15 @@ def check(
         progress=progress,
         timelines=output == "html",
         coverage=output == "html",  # only the page's diagram shows what was taken
+        policy=policy,
     )
     for report in reports:
         if report.error is not None:
             say(report.error)
     code = _exit_code(reports, Severity(fail_on))
+    if write_baseline is not None:
+        record_baseline(write_baseline, reports, semantics)
+        code = EXIT_UNREADABLE if code == EXIT_UNREADABLE else EXIT_OK
     chunks: Iterable[bytes]
     if output == "json":
         chunks = json_chunks(reports, semantics)
@@ -168,10 +192,11 @@ def check_paths(
     progress: bool = False,
     timelines: bool = False,
     coverage: bool = True,
+    policy: Policy | None = None,
 ) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order."""
     check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines,
-                        coverage=coverage)  # fmt: skip
+                        coverage=coverage, policy=policy)  # fmt: skip
     with tuned_for_reading():
         if jobs == 1 or len(paths) == 1:
             meter = _progress_meter if progress else None
