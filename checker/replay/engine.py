@@ -21,7 +21,7 @@ from lifecheck.checker.replay.observers import Observer
 from lifecheck.checker.replay.projection import PROJECTIONS, session_target
 from lifecheck.checker.replay.states import FACTS, STATE_OF, STATE_RULE, entries
 from lifecheck.checker.rules.findings import Finding
-from lifecheck.checker.rules.fingerprints import END, STORE, Fingerprints, event_subject
+from lifecheck.checker.rules.fingerprints import END, STORE, Fingerprints
 from lifecheck.checker.rules.index import SharedValues
 from lifecheck.checker.rules.names import SessionRules
 from lifecheck.checker.rules.references import check_reference, report_unknown_agent
@@ -133,7 +133,7 @@ class Replay:
         later = "no later line" if dropped == 0 else f"{dropped} later line{'s' * (dropped != 1)}"
         self.report("parse-error", line, None, None,
                     f"{reason}; replay stops here ({later} would be dropped by the "
-                    "daemon's recovery)", dropped=dropped, subject=reason.encode())  # fmt: skip
+                    "daemon's recovery)", dropped=dropped, subject=reason)  # fmt: skip
 
     def recovery_failed(self, path: str, line: int | None, message: str) -> None:
         """The daemon's recovery fails on this input, so the daemon will not start
@@ -329,16 +329,17 @@ class Replay:
         before: str | None = None,
         after: str | None = None,
         dropped: int | None = None,
-        subject: bytes | None = None,
+        subject: str | None = None,
     ) -> None:
         """Hand one finding out, with its evidence and explanation when explaining, and
         its fingerprint. ``related_count`` is how many records ``related`` stands for (all
         of them by default); ``subject`` is what the fingerprint hashes instead of the event
         being replayed (:mod:`..rules.fingerprints`)."""
         path = path or self.path
-        if subject is None:
-            event = self._event
-            subject = END if self._ending else STORE if event is None else event_subject(event)
+        about: ev.Event | bytes | str = (
+            subject if subject is not None else END if self._ending
+            else STORE if self._event is None else self._event
+        )  # fmt: skip
         story = None
         if self._history is not None and rule != "parse-error":
             by_id = self.index.by_id
@@ -363,7 +364,7 @@ class Replay:
                 after=after,
                 dropped=dropped,
                 story=story,
-                fingerprint=self._fingerprints.next(rule, agent_id or agent_name, subject),
+                fingerprint=self._fingerprints.next(rule, agent_id or agent_name, about),
             )
         )
 

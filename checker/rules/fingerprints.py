@@ -23,14 +23,9 @@ from lifecheck.checker.reading.events import Event
 SCHEME = "lifecheck/v1"
 
 #: The subject of an end-of-replay finding, and of a store finding (no event of its own).
-END, STORE = b"\x00end", b"\x00store"
+END, STORE = b"end", b"store"
 
 _encode = msgspec.msgpack.Encoder().encode
-
-
-def event_subject(event: Event) -> bytes:
-    """``event`` as canonical bytes: its variant and fields in declaration order."""
-    return _encode((type(event).__name__, event))
 
 
 class Fingerprints:
@@ -42,16 +37,19 @@ class Fingerprints:
     __slots__ = ("_input", "_seen")
 
     def __init__(self, identity: str) -> None:
-        self._input = os.fsencode(os.path.normpath(identity))  # ./x and x/ are x
+        path = os.fsencode(os.path.normpath(identity))  # ./x and x/ are x
+        self._input = blake2b(_encode((SCHEME, path)), digest_size=16)
         self._seen: dict[bytes, int] = {}
 
-    def next(self, rule: str, agent: str | None, subject: bytes) -> str:
+    def next(self, rule: str, agent: str | None, subject: Event | bytes | str) -> str:
         """The fingerprint of the next finding of ``rule`` about ``agent`` and ``subject``
-        (32 hex digits)."""
-        key = blake2b(_encode((SCHEME, rule, self._input, agent, subject)), digest_size=16)
+        (an event, a marker or a reason), as 32 hex digits."""
+        key = self._input.copy()  # a decoded event encodes its fields in declaration order
+        key.update(_encode((rule, agent, type(subject).__name__, subject)))
         digest = key.digest()
         seen = self._seen.get(digest, 0)
         self._seen[digest] = seen + 1
         if seen:
             key.update(seen.to_bytes(8, "big"))
-        return key.hexdigest()
+            digest = key.digest()
+        return digest.hex()
