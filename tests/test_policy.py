@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import lifecheck
 from lifecheck.checker.check import check_path
 from lifecheck.checker.pools import worker_pool
+from lifecheck.checker.reports import spool
 from lifecheck.checker.reports.sarif import to_sarif
 from lifecheck.checker.reports.text import render_text, to_json
 from lifecheck.checker.rules.findings import Finding
@@ -302,6 +303,18 @@ class TestFingerprints:
         )
         assert first.findings
         assert _fingerprints(list(first.findings)) == _fingerprints(list(second.findings))
+
+    def test_fingerprints_and_overrides_survive_the_spool(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """Findings spilled to disk come back with their fingerprints and severities."""
+        monkeypatch.setattr(spool, "KEPT", 2)
+        policy = Policy.of(severity=["stop-not-running=error"])
+        lines = [created(A), *[stopped(A)] * 7]
+        report = check_path(_write(tmp_path / "log.jsonl", lines), policy=policy)
+        assert 7 == len(report.findings)
+        assert {Severity.ERROR} == {f.severity for f in report.findings}
+        assert len(set(_fingerprints(list(report.findings)))) == 7
 
     def test_sarif_carries_the_fingerprints(self) -> None:
         reports = [check_path(str(EXAMPLE)), check_path(str(STORE))]
