@@ -83,11 +83,10 @@ def check_path(
         return InputReport(path=path, error=str(error))
     replay.finish()
     starts = replay.daemon_starts  # if not, nothing of the input counts as replayed
+    hidden = 0 if screen is None else screen.hidden.total()
     if not starts:  # the one finding is that the daemon will not start
         findings = Findings(f for f in findings if f.rule == "recovery-fails")
-    hidden = 0 if screen is None else screen.hidden.total()
-    if screen is not None and not starts:
-        hidden = screen.hidden["recovery-fails"]
+        hidden = 0 if screen is None else screen.hidden["recovery-fails"]
     return InputReport(
         path=source.path,
         events=events,

@@ -11,7 +11,6 @@ import click
 
 from lifecheck.checker.commands.common import EXIT_UNREADABLE, open_output, say
 from lifecheck.checker.reading.store import reason
-from lifecheck.checker.reports.baseline import baseline_chunks, read_baseline
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.rules.policy import Policy, PolicyError
 
@@ -72,6 +71,8 @@ def chosen_policy(
             data = file.read()
     except OSError as error:
         _fail(f"cannot read the baseline {baseline}: {reason(error)}")
+    from lifecheck.checker.reports.baseline import read_baseline  # only with a baseline
+
     try:
         fingerprints = read_baseline(data)
     except ValueError as error:
@@ -81,6 +82,8 @@ def chosen_policy(
 
 def record_baseline(target: str, reports: Sequence[InputReport], semantics: str) -> None:
     """Write the baseline of ``reports`` to ``target``, and say how many findings it holds."""
+    from lifecheck.checker.reports.baseline import baseline_chunks
+
     with open_output(target) as out:
         for chunk in baseline_chunks(reports, semantics):
             out.write(chunk)

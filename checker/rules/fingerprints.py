@@ -13,7 +13,7 @@ never per event.
 from __future__ import annotations
 
 import os
-from hashlib import blake2b
+from _blake2 import blake2b  # hashlib's, without loading OpenSSL (5-10 ms at start)
 
 import msgspec
 

@@ -8,7 +8,6 @@ is.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -100,6 +99,8 @@ def known(word: str) -> RuleId:
     """``word`` as a rule id; :class:`PolicyError` naming the closest id if it is none."""
     if word in RULES:
         return cast(RuleId, word)
+    import difflib  # for a mistake only
+
     close = difflib.get_close_matches(word, [*RULES, ALL], n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}?" if close else "'lifecheck rules' lists them"
     raise PolicyError(f"unknown rule {word!r} ({hint})")
