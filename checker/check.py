@@ -37,6 +37,7 @@ from lifecheck.checker.replay.timeline import Timeline, TimelineRecorder
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.spool import Findings
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.checker.rules.policy import Policy, Screen
 
 #: Timelines kept per input when asked for: the agents with the most findings first.
 TIMELINES = 10
@@ -59,6 +60,7 @@ def check_path(
     timelines: bool = False,
     coverage: bool = True,
     on_finding: Callable[[Finding], None] | None = None,
+    policy: Policy | None = None,
 ) -> InputReport:
     """Check a log file or store directory; unreadable inputs come back with ``error``.
 
@@ -66,17 +68,20 @@ def check_path(
     big log in that many processes (from ``pool``, by default a plain process pool);
     ``progress`` makes a meter for each log read; ``timelines`` keeps the timelines of the
     :data:`TIMELINES` agents with most findings; ``coverage`` counts the spec transitions
-    taken and states entered (``taken``, ``entered``; about 7% of a busy log's time).
-    ``on_finding`` is handed each finding as it is found, in the order the checks meet
-    them (not sorted); when the daemon's recovery fails on a log with a byte that is not
-    UTF-8, the findings of the lines before it are followed by ``recovery-fails``, which
+    taken and states entered (``taken``, ``entered``; about 7% of a busy log's time);
+    ``policy`` picks the findings reported and their severities (by default all, as they are).
+    ``on_finding`` is handed each finding reported as it is found, in the order the checks
+    meet them (not sorted); when the daemon's recovery fails on a log with a byte that is
+    not UTF-8, the findings of the lines before it are followed by ``recovery-fails``, which
     the report keeps alone.
     """
     counted = [Coverage()] if coverage else []
     findings = Findings(listener=on_finding)
+    screen = None if policy is None or policy.is_default else Screen(policy, findings.append)
     try:
         source = locate(path)
-        replay = new_replay(source, semantics, observers=counted, on_finding=findings.append)
+        replay = new_replay(source, semantics, observers=counted,
+                            on_finding=screen or findings.append)  # fmt: skip
         recorder = TimelineRecorder(replay) if timelines else None
         events = read_source(source, replay, recorder, exact=exact, jobs=jobs, pool=pool,
                              progress=progress)  # fmt: skip
@@ -84,13 +89,16 @@ def check_path(
         return InputReport(path=path, error=str(error))
     replay.finish()
     starts = replay.daemon_starts  # if not, nothing of the input counts as replayed
+    hidden = 0 if screen is None else screen.hidden.total()
     if not starts:  # the one finding is that the daemon will not start
         findings = Findings(f for f in findings if f.rule == "recovery-fails")
+        hidden = 0 if screen is None else screen.hidden["recovery-fails"]
     return InputReport(
         path=source.path,
         events=events,
         agents=len(replay.index.by_id),
         findings=findings,
+        hidden=hidden,
         log=source.log,
         snapshot=source.snapshot,
         notes=source.notes,
@@ -131,6 +139,7 @@ def new_replay(
         observers=observers,
         explain=explain,
         on_finding=on_finding,
+        identity=source.path,
     )
     if snapshot is None or source.snapshot is None:
         return replay

@@ -11,7 +11,9 @@ The library API, with no process-wide side effect::
     page = lifecheck.to_html(lifecheck.check(["events/"], timelines=True), "d11b83e")
 
 :func:`check` returns one :class:`InputReport` per path: its findings (each a
-:class:`Finding`), counts, coverage and, when asked for, timelines. The renderers
+:class:`Finding`), counts, coverage and, when asked for, timelines; ``policy=Policy.of(select=...,
+ignore=..., severity=["stale-pid=error"], baseline=fingerprints)`` picks what is reported
+(every finding carries its ``fingerprint``). The renderers
 (:func:`render_text`, :func:`to_json`, :func:`to_sarif`, :func:`to_junit`,
 :func:`to_html`) turn those reports into text or bytes. For a live or streamed log, feed a
 :class:`Replay` ``(line, event)`` pairs yourself (``replay.feed``), with ``on_finding`` to
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from lifecheck.checker.reports.sarif import to_sarif
     from lifecheck.checker.reports.text import render_text, to_json
     from lifecheck.checker.rules.findings import Finding
+    from lifecheck.checker.rules.policy import Policy
     from lifecheck.spec import SEMANTICS
     from lifecheck.spec.catalogue import RULES, Severity
 
@@ -47,6 +50,7 @@ __all__ = [
     "SEMANTICS",
     "Finding",
     "InputReport",
+    "Policy",
     "Replay",
     "Severity",
     "check",
@@ -65,6 +69,7 @@ _LAZY = {
     "SEMANTICS": "lifecheck.spec",
     "Finding": "lifecheck.checker.rules.findings",
     "InputReport": "lifecheck.checker.reports.data",
+    "Policy": "lifecheck.checker.rules.policy",
     "Replay": "lifecheck.checker.replay.engine",
     "Severity": "lifecheck.spec.catalogue",
     "check": "lifecheck.api",

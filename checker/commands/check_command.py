@@ -25,17 +25,24 @@ from lifecheck.checker.commands.common import (
     open_output,
     output_file_option,
     refuse_inputs,
+    refuse_same,
     say,
     semantics_option,
 )
 from lifecheck.checker.commands.config import ConfiguredCommand, settings_lines
 from lifecheck.checker.commands.input_options import inputs_of
+from lifecheck.checker.commands.policy_options import (
+    chosen_policy,
+    policy_options,
+    record_baseline,
+)
 from lifecheck.checker.commands.progress import Progress, stderr_bar
 from lifecheck.checker.commands.speed import niced_pool, tuned_for_reading
 from lifecheck.checker.reports.data import severities
 from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.text import EXPLAINED, json_chunks, text_lines
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.checker.rules.policy import Policy
 from lifecheck.spec.catalogue import Severity
 
 EXAMPLE = "pr-2330-crash-loop.jsonl"
@@ -49,11 +56,15 @@ Examples:
   cat log-0000.jsonl | lifecheck check -
   lifecheck check STORE --format sarif -o lifecheck.sarif     # for code scanning
   lifecheck check logs/ --format github --statistics          # annotations in Actions
+  lifecheck check logs/ --ignore stale-pid --severity pid-reuse=error
+  lifecheck check STORE --write-baseline lifecheck-baseline.json   # accept today's
+  lifecheck check STORE --baseline lifecheck-baseline.json         # report only new ones
 
 \b
 Exit codes: 0 no error or warning; 1 findings (--fail-on error ignores warnings);
 2 an input cannot be read, or the output cannot be written or is an input; 3 internal
-error; 130 interrupted.
+error; 130 interrupted. An unknown rule or an unreadable baseline is exit 2;
+--write-baseline exits 0 unless an input cannot be read.
 
 \b
 Settings: [tool.lifecheck] in the nearest pyproject.toml, or lifecheck.toml, from the
@@ -114,6 +125,7 @@ each comes from.
     "trusting msgspec where it re-encodes a line to its bytes: the same verdicts, slower.",
 )
 @ci_options
+@policy_options
 def check(
     paths: tuple[str, ...],
     output: str,
@@ -130,6 +142,11 @@ def check(
     config: str | None,  # read before the other options (ConfiguredCommand)
     isolated: bool,
     show_settings: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severity: tuple[str, ...],
+    baseline: str | None,
+    write_baseline: str | None,
 ) -> None:
     """Replay logs or event-store directories and report every forbidden state.
 
@@ -146,8 +163,11 @@ def check(
         return
     # A bar only for people watching a terminal, never in JSON or CI output.
     progress = output == "text" and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    # What is reported (--select, --ignore, --severity, --baseline, --write-baseline).
+    policy = chosen_policy(select, ignore, severity, None if write_baseline else baseline)
     inputs = inputs_of(paths) if paths else _default_inputs()
-    refuse_inputs([target], inputs)
+    refuse_inputs([target, write_baseline], inputs)
+    refuse_same(write_baseline, target, "the report's output (-o)")
     check_all = partial(
         check_paths,
         inputs,
@@ -157,12 +177,16 @@ def check(
         progress=progress,
         timelines=output == "html",
         coverage=output == "html",  # only the page's diagram shows what was taken
+        policy=policy,
     )
     reports = streamed_jsonl(check_all, target) if output == "jsonl" else check_all()
     for report in reports:
         if report.error is not None:
             say(report.error)
     code = _exit_code(reports, Severity(fail_on))
+    if write_baseline is not None:
+        record_baseline(write_baseline, reports, semantics)
+        code = EXIT_UNREADABLE if code == EXIT_UNREADABLE else EXIT_OK
     if exit_zero and code == EXIT_FINDINGS:
         code = EXIT_OK
     if output != "jsonl":  # written as found
@@ -229,6 +253,7 @@ def check_paths(
     timelines: bool = False,
     coverage: bool = True,
     on_finding: Callable[[Finding], None] | None = None,
+    policy: Policy | None = None,
 ) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order.
 
@@ -236,7 +261,7 @@ def check_paths(
     checks meet it; from a pool, an input's findings in report order once it is checked.
     """
     check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines,
-                        coverage=coverage)  # fmt: skip
+                        coverage=coverage, policy=policy)  # fmt: skip
     with tuned_for_reading():
         if jobs == 1 or len(paths) == 1:
             meter = _progress_meter if progress else None

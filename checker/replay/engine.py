@@ -21,6 +21,7 @@ from lifecheck.checker.replay.observers import Observer
 from lifecheck.checker.replay.projection import PROJECTIONS, session_target
 from lifecheck.checker.replay.states import FACTS, STATE_OF, STATE_RULE, entries
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.checker.rules.fingerprints import END, STORE, Fingerprints
 from lifecheck.checker.rules.index import SharedValues
 from lifecheck.checker.rules.names import SessionRules
 from lifecheck.checker.rules.references import check_reference, report_unknown_agent
@@ -36,7 +37,8 @@ DEFAULT_SEMANTICS = "d11b83e"
 class Replay:
     """Replays one log (optionally on top of a snapshot's index) and checks every rule.
 
-    ``path`` names the log in findings, ``snapshot_path`` the snapshot that gave ``index``.
+    ``path`` names the log in findings, ``snapshot_path`` the snapshot that gave ``index``;
+    ``identity`` is the input as given (a store's directory), which fingerprints name.
     Findings go to ``on_finding`` (by default they are kept in :attr:`findings`);
     ``explain`` attaches evidence and an explanation to each; ``observers`` see every step.
     """
@@ -51,6 +53,7 @@ class Replay:
         observers: Sequence[Observer] = (),
         explain: bool = True,
         on_finding: Callable[[Finding], None] | None = None,
+        identity: str | None = None,
     ) -> None:
         self.path = path
         self.semantics = semantics
@@ -74,6 +77,8 @@ class Replay:
         self._stopped_line: dict[str, int] = {}
         self._collected_line: dict[str, int] = {}
         self._event: ev.Event | None = None  # the event being replayed, for explanations
+        self._ending = False  # running the end-of-replay rules
+        self._fingerprints = Fingerprints(identity or path)
         self.shared = SharedValues(self.index, self.report)
         self.sessions = SessionRules(self.index, self.report)
         on_loaded = _hooks(watching, "loaded")
@@ -128,7 +133,7 @@ class Replay:
         later = "no later line" if dropped == 0 else f"{dropped} later line{'s' * (dropped != 1)}"
         self.report("parse-error", line, None, None,
                     f"{reason}; replay stops here ({later} would be dropped by the "
-                    "daemon's recovery)", dropped=dropped)  # fmt: skip
+                    "daemon's recovery)", dropped=dropped, subject=reason)  # fmt: skip
 
     def recovery_failed(self, path: str, line: int | None, message: str) -> None:
         """The daemon's recovery fails on this input, so the daemon will not start
@@ -148,6 +153,7 @@ class Replay:
         """Run the end-of-replay rules; return every finding kept, sorted."""
         if not self.daemon_starts:
             return sorted(self.findings, key=Finding.sort_key)
+        self._ending = True
         check_end(
             self.index,
             self.report,
@@ -323,11 +329,17 @@ class Replay:
         before: str | None = None,
         after: str | None = None,
         dropped: int | None = None,
+        subject: str | None = None,
     ) -> None:
-        """Hand one finding out, with its evidence and explanation when explaining.
-        ``related_count`` is how many records ``related`` stands for (all of them by
-        default)."""
+        """Hand one finding out, with its evidence and explanation when explaining, and
+        its fingerprint. ``related_count`` is how many records ``related`` stands for (all
+        of them by default); ``subject`` is what the fingerprint hashes instead of the event
+        being replayed (:mod:`..rules.fingerprints`)."""
         path = path or self.path
+        about: ev.Event | bytes | str = (
+            subject if subject is not None else END if self._ending
+            else STORE if self._event is None else self._event
+        )  # fmt: skip
         story = None
         if self._history is not None and rule != "parse-error":
             by_id = self.index.by_id
@@ -352,6 +364,7 @@ class Replay:
                 after=after,
                 dropped=dropped,
                 story=story,
+                fingerprint=self._fingerprints.next(rule, agent_id or agent_name, about),
             )
         )
 

@@ -18,13 +18,15 @@ class InputReport:
 
     ``taken`` counts the spec transitions the replay took, ``entered`` the states records
     moved into (what ``lifecheck coverage`` reports); ``timelines`` holds the agents'
-    timelines when they were asked for (the HTML report shows them).
+    timelines when they were asked for (the HTML report shows them); ``hidden`` counts the
+    findings a baseline hid (:class:`lifecheck.checker.rules.policy.Policy`).
     """
 
     path: str
     events: int = 0
     agents: int = 0
     findings: Findings = field(default_factory=Findings)
+    hidden: int = 0
     log: str | None = None
     snapshot: str | None = None
     notes: tuple[str, ...] = field(default=())

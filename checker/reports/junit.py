@@ -51,11 +51,12 @@ def _rule_cases(suite: ET.Element, report: InputReport, fail_on: Severity) -> di
         if not found:
             continue
         text = "\n".join(map(_line, found))
-        if _RANK[rule.severity] >= _RANK[fail_on]:
+        severity = found[0].severity  # the rule's, unless the policy set another
+        if _RANK[severity] >= _RANK[fail_on]:
             failures += 1
             count = f"{len(found)} finding{'s' if len(found) > 1 else ''}"
             failure = ET.SubElement(case, "failure", message=f"{count}: {rule.summary}",
-                                    type=str(rule.severity))  # fmt: skip
+                                    type=str(severity))  # fmt: skip
             failure.text = text
         else:
             ET.SubElement(case, "system-out").text = text

@@ -17,6 +17,8 @@ from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The key of a result's fingerprint (:mod:`lifecheck.checker.rules.fingerprints`).
+FINGERPRINT = "lifecheck/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
@@ -90,6 +92,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "locations": [{"physicalLocation": location}],
         "properties": {key: value for key, value in properties.items() if value not in (None, [])},
     }
+    if finding.fingerprint is not None:
+        result["partialFingerprints"] = {FINGERPRINT: finding.fingerprint}
     related = [e for e in evidence if (e.path, e.line) != (finding.path, finding.line)]
     if related:
         result["relatedLocations"] = [

@@ -112,11 +112,14 @@ def text_lines(
 
 
 def summary(reports: Sequence[InputReport], semantics: str) -> str:
-    """``3 errors, 1 warning, 0 info in 2 inputs (semantics d11b83e)``."""
+    """``3 errors, 1 warning, 0 info in 2 inputs (semantics d11b83e)``, saying how many
+    inputs were unreadable and how many findings the baseline hid, if any."""
     counts = sum((severities(r) for r in reports), Counter[Severity]())
     parts = [_plural(counts[s], s.value) for s in Severity]
     unreadable = sum(1 for r in reports if r.error is not None)
+    hidden = sum(r.hidden for r in reports)
     tail = f", {unreadable} unreadable" if unreadable else ""
+    tail += f", {hidden} hidden by the baseline" if hidden else ""
     return f"{', '.join(parts)} in {_plural(len(reports), 'input')}{tail} (semantics {semantics})"
 
 
@@ -135,6 +138,7 @@ class _JsonFinding(msgspec.Struct, omit_defaults=True):
     agent_id: str | None
     agent_name: str | None
     message: str
+    fingerprint: str | None = None
     related: list[str] = []
     related_count: int = 0
     before: str | None = None
@@ -165,11 +169,13 @@ def json_chunks(reports: Sequence[InputReport], semantics: str) -> Iterator[byte
                 "snapshot": _printable(r.snapshot),
                 "notes": [printable(note) for note in r.notes],
                 "error": _printable(r.error),
+                "hidden_by_baseline": r.hidden,
             }
             for r in reports
         ],
         "findings": [],
         "summary": {str(s): counts[s] for s in Severity},
+        "hidden_by_baseline": sum(r.hidden for r in reports),
     }
     findings = merge(*(r.findings for r in reports), key=Finding.sort_key)
     return streamed(head, "findings", map(_json_finding, findings))
@@ -185,8 +191,8 @@ def _json_finding(f: Finding) -> _JsonFinding:
     return _JsonFinding(
         rule=f.rule, severity=str(f.severity), path=printable(f.path), line=f.line,
         agent_id=f.agent_id, agent_name=f.agent_name, message=printable(f.message),
-        related=list(f.related), related_count=f.related_count, before=f.before,
-        after=f.after, dropped=f.dropped, explanation=explanation,
+        fingerprint=f.fingerprint, related=list(f.related), related_count=f.related_count,
+        before=f.before, after=f.after, dropped=f.dropped, explanation=explanation,
         evidence=[_JsonEvidence(printable(e.path), e.line, e.agent_id, e.what)
                   for e in evidence],
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lifecheck.checker.replay.history import Evidence, Story, tell
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
@@ -15,6 +15,8 @@ class Finding:
     ``line`` is ``None`` for a record only a snapshot holds. ``related`` names the other
     records involved (the first 20 of ``related_count``); ``before`` and ``after`` are the
     record's spec states around the event; ``dropped`` is set for ``parse-error`` only.
+    ``fingerprint`` identifies the finding across runs (:mod:`.fingerprints`; not compared);
+    ``override`` is a severity the policy set in place of the rule's (:mod:`.policy`).
     ``story`` holds, by reference, what the replay knew of the records involved, from which
     ``evidence`` (the lines that matter) and ``explanation`` (why the rule holds, in words)
     are told when a report shows them (see :mod:`lifecheck.checker.replay.history`).
@@ -32,6 +34,8 @@ class Finding:
     after: str | None = None
     dropped: int | None = None
     story: Story | None = None
+    fingerprint: str | None = field(default=None, compare=False)
+    override: Severity | None = None
 
     def explained(self) -> tuple[tuple[Evidence, ...], str | None]:
         """The lines that matter and the explanation, told from the story (none for a
@@ -53,8 +57,8 @@ class Finding:
 
     @property
     def severity(self) -> Severity:
-        """The rule's severity."""
-        return RULES[self.rule].severity
+        """The rule's severity, or the one the policy set for it."""
+        return self.override or RULES[self.rule].severity
 
     def sort_key(self) -> tuple[str, int]:
         """Path, then line (``None`` first): a stable sort of findings in the order the
