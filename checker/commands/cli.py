@@ -20,6 +20,7 @@ _COMMANDS = {
     "explain": "investigate_commands",
     "minimize": "investigate_commands",
     "generate": "generate_command",
+    "watch": "watch_command",
 }
 
 
