@@ -100,15 +100,19 @@ class Live:
             return
         current = self._source
         if current is None:
+            if (replay := self._new_replay(source)) is None:
+                return
             if self.gone is not None:
                 self._note(f"{self.path}: back; replaying it")
-            self._start(source)
+            self._start(source, replay)
         elif (source.snapshot, source.log) != (current.snapshot, current.log) and (
             source.log is not None or current.log is None
         ):  # a new snapshot counts once its log exists: the daemon writes the snapshot first
+            if (replay := self._new_replay(source)) is None:
+                return
             files = " and ".join(os.path.basename(f) for f in (source.snapshot, source.log) if f)
             self._note(f"{self.path}: the daemon switched to {files}; following it")
-            self._start(source)
+            self._start(source, replay)
         if self._tail is not None:
             try:
                 self._follow(self._tail)
@@ -121,19 +125,23 @@ class Live:
         if self._replay is not None:
             self._replay.finish()
 
-    def _start(self, source: Source) -> None:
-        """Replay ``source`` anew: its snapshot, then its log from the start."""
+    def _start(self, source: Source, replay: Replay) -> None:
+        """Follow ``source`` with ``replay``, its log from the start."""
         if self._tail is not None:
             self._tail.close()
+        self._source, self._replay, self.gone = source, replay, None
+        self._tail = None if source.log is None else Tail(source.log)
+        self._halted, self._events = False, 0
+
+    def _new_replay(self, source: Source) -> Replay | None:
+        """A new replay of ``source`` from its snapshot; ``None`` (and the input lost)
+        when the snapshot cannot be read now."""
         try:
-            self._replay = new_replay(source, self._semantics, explain=self._explain,
-                                      on_finding=self._found)  # fmt: skip
+            return new_replay(source, self._semantics, explain=self._explain,
+                              on_finding=self._found)  # fmt: skip
         except InputError as error:
             self._lose(str(error))
-            return
-        self._source, self.gone, self._halted = source, None, False
-        self._tail = None if source.log is None else Tail(source.log)
-        self._events = 0
+            return None
 
     def _follow(self, tail: Tail) -> None:
         before, pending = tail.lines, tail.pending
@@ -146,9 +154,9 @@ class Live:
             self._note(f"{tail.path}: written anew, as the daemon's recovery does at a "
                        f"restart: it kept {kept} of {had}; replaying it again")  # fmt: skip
             assert self._source is not None
-            self._replay = new_replay(self._source, self._semantics, explain=self._explain,
-                                      on_finding=self._found)  # fmt: skip
-            self._halted, self._events = False, 0
+            if (replay := self._new_replay(self._source)) is None:
+                return
+            self._replay, self._halted, self._events = replay, False, 0
         elif change is Change.SAME:
             return
         self._read(tail)

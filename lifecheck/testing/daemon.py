@@ -33,6 +33,7 @@ class DaemonWriter:
         self.base = 0  # the sequence of the snapshot the log follows
         self.sequence = 0
         self._log: BinaryIO = open(self.log, "ab", buffering=0)  # noqa: SIM115
+        self._lines = self.lines()
 
     @property
     def log(self) -> Path:
@@ -44,12 +45,14 @@ class DaemonWriter:
         return its line number in the log."""
         self._log.write(line.rstrip(b"\n") + b"\n")
         self.sequence += 1
-        return self.lines()
+        self._lines += 1
+        return self._lines
 
     def tear(self, line: bytes, at: int) -> None:
         """Write the first ``at`` bytes of ``line`` only (the rest may follow by
         :meth:`append`, or never, if the daemon crashed)."""
         self._log.write(line[:at])
+        self._lines += line.count(b"\n", 0, at)
 
     def lines(self) -> int:
         """The complete lines of the log."""
@@ -73,6 +76,7 @@ class DaemonWriter:
                 log.write(raw)
         self.sequence = self.base + len(kept)
         self._log = open(self.log, "ab", buffering=0)  # noqa: SIM115
+        self._lines = len(kept)
         return len(kept)
 
     def save_snapshot(self) -> Path:
@@ -84,6 +88,7 @@ class DaemonWriter:
         self._log.close()
         self.base = self.sequence
         self._log = open(self.log, "ab", buffering=0)  # noqa: SIM115
+        self._lines = self.lines()
         return path
 
     def close(self) -> None:
