@@ -18,7 +18,7 @@ IDLE = 1.0
 POLL = 0.25
 #: watchfiles groups changes until none came for STEP ms, or for at most DEBOUNCE ms
 #: (under a steady stream of writes): a line is seen within about DEBOUNCE ms.
-STEP, DEBOUNCE = 30, 150
+STEP, DEBOUNCE = 50, 150
 #: Notification failing this many times in a row falls back to polling for good.
 FAILURES = 3
 
