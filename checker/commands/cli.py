@@ -22,6 +22,7 @@ _COMMANDS = {
     "lint": ("spec_commands", "Run the spec's self-checks and print its facts."),
     "minimize": ("investigate_commands", "Shrink a log to a smallest one with the same finding."),
     "rules": ("rules_command", "List the rules, or show one with a log that breaks it."),
+    "watch": ("watch_command", "Follow live logs and report each finding as its line lands."),
 }
 
 
