@@ -30,7 +30,7 @@ from lifecheck.checker.commands.common import (
     semantics_option,
 )
 from lifecheck.checker.commands.config import ConfiguredCommand, settings_lines
-from lifecheck.checker.commands.input_options import inputs_of
+from lifecheck.checker.commands.input_options import inputs_of, midtown_stores
 from lifecheck.checker.commands.policy_options import (
     chosen_policy,
     policy_options,
@@ -284,21 +284,11 @@ def _progress_meter(label: str, size: int) -> Progress:
 
 
 def _default_inputs() -> list[str]:
-    projects = Path.home() / ".midtown" / "projects"
-    # Every project's events entry, even a broken link (then reported, not passed over).
-    stores = sorted(str(p / "events") for p in _entries(projects) if os.path.lexists(p / "events"))
-    if stores:
+    if stores := midtown_stores():
         return stores
     example = str(Path(__file__).parents[1] / "examples" / EXAMPLE)
     say(f"no Midtown stores under ~/.midtown/projects; checking the bundled example {example}")
     return [example]
-
-
-def _entries(folder: Path) -> list[Path]:
-    try:
-        return list(folder.iterdir())
-    except OSError:  # no such folder (no Midtown here), or one that cannot be listed
-        return []
 
 
 def _exit_code(reports: list[InputReport], fail_on: Severity) -> int:

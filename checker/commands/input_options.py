@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from contextlib import suppress
+from pathlib import Path
 
 import click
 
@@ -38,3 +40,14 @@ def inputs_of(paths: Iterable[str]) -> list[str]:
         with suppress(OSError):  # its check says why
             stdin_descriptor()
     return find_inputs(paths)
+
+
+def midtown_stores() -> list[str]:
+    """The store of each Midtown project on this machine (its ``events`` entry, even a
+    broken link: then reported, not passed over), in sorted order."""
+    projects = Path.home() / ".midtown" / "projects"
+    try:
+        entries = list(projects.iterdir())
+    except OSError:  # no Midtown here (yet), or a folder that cannot be listed
+        return []
+    return sorted(str(p / "events") for p in entries if os.path.lexists(p / "events"))

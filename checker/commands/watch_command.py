@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from pathlib import Path
 
 import click
-import msgspec
 
 from lifecheck.checker.commands.cli import Interrupted
 from lifecheck.checker.commands.common import EXIT_FINDINGS, say, semantics_option
-from lifecheck.checker.reports.text import _json_finding, render_finding
+from lifecheck.checker.commands.input_options import midtown_stores
+from lifecheck.checker.reports.text import jsonl_line, render_finding
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.checker.watch.live import Live
 from lifecheck.checker.watch.wake import Waker
@@ -31,9 +30,6 @@ rewrote the log, the daemon switched logs, a store is gone) goes to standard err
 Exit codes: 1 at the first finding of --fail-on's severity; 130 on Ctrl-C or SIGTERM,
 after the end-of-replay findings of what was replayed and a summary.
 """
-
-#: Where Midtown keeps its projects, each with its store in ``events``.
-PROJECTS = Path("~/.midtown/projects")
 
 
 @click.command(epilog=_EPILOG)
@@ -102,7 +98,7 @@ def watch(
     for path in paths or midtown_stores():
         add(path)
     if not lives:
-        say(f"no Midtown stores under {PROJECTS} yet; waiting for one")
+        say("no Midtown stores under ~/.midtown/projects yet; waiting for one")
     waker = Waker(polling=poll, fallback=say)
     try:
         printer.shown = not new_only
@@ -129,16 +125,6 @@ def watch(
         sys.exit(EXIT_FINDINGS)
     finally:
         waker.close()
-
-
-def midtown_stores() -> list[str]:
-    """The store of each Midtown project (its ``events`` entry), as ``check`` takes them."""
-    projects = PROJECTS.expanduser()
-    try:
-        entries = list(projects.iterdir())
-    except OSError:  # no Midtown here (yet), or a folder that cannot be listed
-        return []
-    return sorted(str(p / "events") for p in entries if os.path.lexists(p / "events"))
 
 
 def _following(live: Live, found: int | None) -> None:
@@ -198,11 +184,3 @@ class _Printer:
         else:
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
-
-
-def jsonl_line(finding: Finding) -> bytes:
-    """One finding as the JSON report has it, on one line with its newline (JSON Lines).
-
-    The same as ``check --format jsonl`` writes; the integrator may swap this for the shared
-    encoder of the JSON report (``reports.text.jsonl_line``)."""
-    return msgspec.json.encode(_json_finding(finding)) + b"\n"
