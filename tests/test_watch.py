@@ -19,7 +19,7 @@ import pytest
 
 from lifecheck.checker.watch.tail import Change, Tail
 from lifecheck.testing.daemon import DaemonWriter
-from tests.watching import ROOT, Watcher
+from tests.watching import PATIENCE, ROOT, Watcher
 
 EXAMPLE = ROOT / "checker" / "examples" / "pr-2330-crash-loop.jsonl"
 #: The example's lines; the third AgentSessionNotFound of btucker-reviewer is line 40.
@@ -274,3 +274,42 @@ def test_tail_holds_back_a_torn_line_and_notices_rewrites(tmp_path: Path) -> Non
     assert tail.check() is Change.REWRITTEN
     log.unlink()
     assert tail.check() is Change.GONE
+
+
+def test_selection_severities_and_a_baseline_apply_as_in_check(
+    tmp_path: Path, watchers: list[Watcher]
+) -> None:
+    """--ignore, --severity and --baseline pick what watch reports, as they do for check:
+    with the baseline of the first 40 lines, only what the daemon writes next is new."""
+    daemon = DaemonWriter(tmp_path / "events")
+    for line in LINES[:THIRD_NOT_FOUND]:
+        daemon.append(line)
+    baseline = tmp_path / "baseline.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "lifecheck", "check", str(daemon.store), "--write-baseline",
+         str(baseline), "--format", "json", "-o", os.devnull], cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0
+    chosen = ["--ignore", "duplicate-running-name", "--severity", "stale-pid=error"]
+    watcher = watch(watchers, str(daemon.store), "--baseline", str(baseline), *chosen)
+    watcher.wait_err("following")
+    for line in LINES[THIRD_NOT_FOUND:]:
+        daemon.append(line)
+    watcher.wait_finding("dangling-agent-ref", daemon.append(MARKER))
+    assert watcher.stop() == 130
+    everything = [(f["rule"], f["line"]) for f in check(daemon.store)]
+    shown = reported(watcher)
+    assert all(line > THIRD_NOT_FOUND for _, line in shown if line is not None)
+    assert "duplicate-running-name" not in {rule for rule, _ in shown}
+    assert {(r, n) for r, n in everything if r != "duplicate-running-name"
+            and (n is None or n > THIRD_NOT_FOUND)} == set(shown)  # fmt: skip
+    assert all(f["severity"] == "error" for f in watcher.findings() if f["rule"] == "stale-pid")
+
+
+def test_an_unknown_rule_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lifecheck", "watch", str(tmp_path), "--ignore", "stale-pids"],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=PATIENCE,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "did you mean 'stale-pid'" in done.stderr

@@ -52,6 +52,13 @@ def policy_options(command: F) -> F:
     return command
 
 
+def screen_options(command: F) -> F:
+    """Add the options that pick what is reported (all but --write-baseline)."""
+    for option in reversed(_OPTIONS[:-1]):
+        command = option(command)
+    return command
+
+
 def chosen_policy(
     select: Sequence[str],
     ignore: Sequence[str],

@@ -11,8 +11,10 @@ import click
 from lifecheck.checker.commands.cli import Interrupted
 from lifecheck.checker.commands.common import EXIT_FINDINGS, say, semantics_option
 from lifecheck.checker.commands.input_options import midtown_stores
+from lifecheck.checker.commands.policy_options import chosen_policy, screen_options
 from lifecheck.checker.reports.text import jsonl_line, render_finding
 from lifecheck.checker.rules.findings import Finding
+from lifecheck.checker.rules.policy import Screen
 from lifecheck.checker.watch.live import Live
 from lifecheck.checker.watch.wake import Waker
 from lifecheck.spec.catalogue import Severity
@@ -68,6 +70,7 @@ after the end-of-replay findings of what was replayed and a summary.
     "changes (for network file systems).",
 )
 @semantics_option
+@screen_options
 def watch(
     paths: tuple[str, ...],
     output: str,
@@ -76,6 +79,10 @@ def watch(
     color: str,
     poll: bool,
     semantics: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severity: tuple[str, ...],
+    baseline: str | None,
 ) -> None:
     """Follow logs or event-store directories and report each finding as it is written.
 
@@ -88,10 +95,12 @@ def watch(
         color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
     printer = _Printer(output, colour, None if fail_on is None else Severity(fail_on))
+    policy = chosen_policy(select, ignore, severity, baseline)
+    emit = printer if policy.is_default else Screen(policy, printer)
     lives: dict[str, Live] = {}
 
     def add(path: str) -> Live:
-        live = lives[path] = Live(path, semantics, emit=printer, note=say,
+        live = lives[path] = Live(path, semantics, emit=emit, note=say,
                                   explain=output == "jsonl")  # fmt: skip
         return live
 
