@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from lifecheck.spec.render import Overlay
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 
@@ -22,6 +23,7 @@ from lifecheck.checker.reading.agents import AgentIndex
 from lifecheck.checker.reading.opened import open_input
 from lifecheck.checker.reading.reader import LogReader, Malformed, Readable
 from lifecheck.checker.reading.segments import cuts, read_parallel
+from lifecheck.checker.reading.stdin import STDIN
 from lifecheck.checker.reading.store import (
     InputError,
     Source,
@@ -61,6 +63,7 @@ def check_path(
     coverage: bool = True,
     on_finding: Callable[[Finding], None] | None = None,
     policy: Policy | None = None,
+    root: str | None = None,
 ) -> InputReport:
     """Check a log file or store directory; unreadable inputs come back with ``error``.
 
@@ -69,7 +72,8 @@ def check_path(
     ``progress`` makes a meter for each log read; ``timelines`` keeps the timelines of the
     :data:`TIMELINES` agents with most findings; ``coverage`` counts the spec transitions
     taken and states entered (``taken``, ``entered``; about 7% of a busy log's time);
-    ``policy`` picks the findings reported and their severities (by default all, as they are).
+    ``policy`` picks the findings reported and their severities (by default all, as they are);
+    ``root`` is the folder fingerprints take paths from (:func:`identity_of`).
     ``on_finding`` is handed each finding reported as it is found, in the order the checks
     meet them (not sorted); when the daemon's recovery fails on a log with a byte that is
     not UTF-8, the findings of the lines before it are followed by ``recovery-fails``, which
@@ -80,7 +84,7 @@ def check_path(
     screen = None if policy is None or policy.is_default else Screen(policy, findings.append)
     try:
         source = locate(path)
-        replay = new_replay(source, semantics, observers=counted,
+        replay = new_replay(source, semantics, observers=counted, root=root,
                             on_finding=screen or findings.append)  # fmt: skip
         recorder = TimelineRecorder(replay) if timelines else None
         events = read_source(source, replay, recorder, exact=exact, jobs=jobs, pool=pool,
@@ -118,6 +122,16 @@ def _most_found(recorder: TimelineRecorder, findings: Sequence[Finding]) -> tupl
     return tuple(timelines[agent] for agent in chosen)
 
 
+def identity_of(path: str, root: str | None = None) -> str:
+    """The input as its findings' fingerprints name it: its path from ``root`` (by default
+    the working directory), however it was spelt (``logs/x``, ``./logs/x/``, ``/abs/logs/x``
+    or ``../../logs/x`` from a subfolder are one input), so that a baseline matches wherever
+    lifecheck runs in the project; standard input as it is shown."""
+    if path == STDIN:
+        return path
+    return os.path.relpath(os.path.abspath(path), root or os.getcwd())
+
+
 def new_replay(
     source: Source,
     semantics: str,
@@ -125,6 +139,7 @@ def new_replay(
     observers: Sequence[Observer] = (),
     explain: bool = True,
     on_finding: Callable[[Finding], None] | None = None,
+    root: str | None = None,
 ) -> Replay:
     """A replay of ``source`` not yet run: its snapshot's index loaded, if it has one, and
     the store's findings reported (docs/rules.md §2): the daemon's recovery failing on the
@@ -139,7 +154,7 @@ def new_replay(
         observers=observers,
         explain=explain,
         on_finding=on_finding,
-        identity=source.path,
+        identity=identity_of(source.path, root),
     )
     if snapshot is None or source.snapshot is None:
         return replay

@@ -4,14 +4,18 @@ them: what is shown, what is counted and the exit code agree."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lifecheck.checker.check import identity_of
+from lifecheck.checker.reading.stdin import STDIN
 from tests.builders import created, run_cli, started
 from tests.test_policy import _reserialised
 
@@ -196,3 +200,36 @@ class TestSeveralInputsAndJobs:
         assert [{"lifecheck/v1": f["fingerprint"]} for f in as_json] == [
             r["partialFingerprints"] for r in results
         ]
+
+
+class TestProjectRoot:
+    """A baseline holds wherever lifecheck runs in the project: fingerprints take an input's
+    path from the config file's folder (else the working directory), however it is spelt."""
+
+    def run_in(self, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        code = "from lifecheck.checker.commands.cli import main; main()"
+        return subprocess.run([sys.executable, "-c", code, "check", *args], cwd=cwd,
+                              capture_output=True, text=True, check=False,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+
+    def test_a_baseline_written_at_the_root_holds_from_a_subfolder(self, tmp_path: Path) -> None:
+        project = tmp_path / "project"
+        (project / "logs").mkdir(parents=True)
+        (project / "deep" / "er").mkdir(parents=True)
+        shutil.copyfile(EXAMPLE, project / "logs" / "crash.jsonl")
+        (project / "pyproject.toml").write_text('[tool.lifecheck]\nbaseline = "base.json"\n')
+        written = self.run_in(project, "logs", "--write-baseline", "base.json", "-q")
+        assert 0 == written.returncode, written.stderr
+        for cwd, path in [(project, "./logs/"), (project / "deep" / "er", "../../logs"),
+                          (project / "deep", str(project / "logs"))]:  # fmt: skip
+            result = self.run_in(cwd, path, "-q")
+            assert (0, "") == (result.returncode, result.stdout), (cwd, path, result.stderr)
+
+    def test_without_a_config_paths_start_at_the_working_directory(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        spelt = ["logs/x.jsonl", "./logs/x.jsonl/", str(tmp_path / "logs" / "x.jsonl")]
+        assert {identity_of(path) for path in spelt} == {"logs/x.jsonl"}
+        assert identity_of("logs/x.jsonl", str(tmp_path / "logs")) == "x.jsonl"
+        assert identity_of(STDIN) == STDIN

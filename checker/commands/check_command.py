@@ -29,7 +29,7 @@ from lifecheck.checker.commands.common import (
     say,
     semantics_option,
 )
-from lifecheck.checker.commands.config import ConfiguredCommand, settings_lines
+from lifecheck.checker.commands.config import ConfiguredCommand, project_root, settings_lines
 from lifecheck.checker.commands.input_options import inputs_of, midtown_stores
 from lifecheck.checker.commands.policy_options import (
     chosen_policy,
@@ -178,6 +178,7 @@ def check(
         timelines=output == "html",
         coverage=output == "html",  # only the page's diagram shows what was taken
         policy=policy,
+        root=project_root(click.get_current_context()),  # fingerprints' paths start there
     )
     reports = streamed_jsonl(check_all, target) if output == "jsonl" else check_all()
     for report in reports:
@@ -254,6 +255,7 @@ def check_paths(
     coverage: bool = True,
     on_finding: Callable[[Finding], None] | None = None,
     policy: Policy | None = None,
+    root: str | None = None,
 ) -> list[InputReport]:
     """Check each path; with ``jobs`` > 1 in a pool of processes, in the same order.
 
@@ -261,7 +263,7 @@ def check_paths(
     checks meet it; from a pool, an input's findings in report order once it is checked.
     """
     check_one = partial(check_path, semantics=semantics, exact=exact, timelines=timelines,
-                        coverage=coverage, policy=policy)  # fmt: skip
+                        coverage=coverage, policy=policy, root=root)  # fmt: skip
     with tuned_for_reading():
         if jobs == 1 or len(paths) == 1:
             meter = _progress_meter if progress else None

@@ -208,6 +208,13 @@ def chosen_config(path: str | None, isolated: bool) -> Config | None:
     return read_config(path)
 
 
+def project_root(ctx: click.Context) -> str | None:
+    """The folder of the config file in use: the project's root, where fingerprints take
+    paths from (so that a baseline holds from any subfolder); ``None`` without one."""
+    config: Config | None = ctx.meta.get(__name__)
+    return None if config is None else os.path.dirname(os.path.abspath(config.path))
+
+
 def settings_lines(ctx: click.Context) -> list[str]:
     """Each option's resolved value and where it came from, one ``key = value  # source``
     line each, after a line naming the config file."""

@@ -38,7 +38,8 @@ class Replay:
     """Replays one log (optionally on top of a snapshot's index) and checks every rule.
 
     ``path`` names the log in findings, ``snapshot_path`` the snapshot that gave ``index``;
-    ``identity`` is the input as given (a store's directory), which fingerprints name.
+    ``identity`` is the input (a store's directory) as fingerprints name it (by default
+    ``path``).
     Findings go to ``on_finding`` (by default they are kept in :attr:`findings`);
     ``explain`` attaches evidence and an explanation to each; ``observers`` see every step.
     """

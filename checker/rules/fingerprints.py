@@ -1,7 +1,8 @@
 """Fingerprints: a finding's identity that survives the log growing and being rewritten.
 
-A fingerprint hashes the rule, the input as given (a log's path, or a store's directory:
-not the ``log-NNNN.jsonl`` inside it, which the daemon switches), the agent (its id, or its
+A fingerprint hashes the rule, the input's identity (a log's path, or a store's directory:
+not the ``log-NNNN.jsonl`` inside it, which the daemon switches; taken from the project's
+root by :func:`lifecheck.checker.check.identity_of`), the agent (its id, or its
 name for name-level rules) and the finding's subject: the decoded event it is about, in a
 canonical encoding (so neither line numbers, blank lines, key order nor whitespace count),
 the reason a line is malformed, or a fixed marker for end-of-replay and store findings. An
