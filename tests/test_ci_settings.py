@@ -77,6 +77,17 @@ def test_lifecheck_toml_wins_in_its_directory_and_is_read_whole(project: Path) -
     assert settings["fail-on"] == ('"warning"', "default")  # the pyproject.toml is not read
 
 
+def test_a_lifecheck_toml_written_like_a_pyproject_says_how_it_is_written(
+    project: Path,
+) -> None:
+    (project / "lifecheck.toml").write_text('[tool.lifecheck]\ncolor = "never"\n')
+    result = _check("--show-settings")
+    assert result.exit_code == 2
+    assert "tool: unknown setting (a lifecheck.toml holds its settings at its top level)" in (
+        result.output
+    )
+
+
 def test_a_pyproject_toml_without_the_table_does_not_stop_the_search(project: Path) -> None:
     (project / "logs" / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
     assert find_config(Path.cwd()) == project / "pyproject.toml"

@@ -123,6 +123,8 @@ def default_map(config: Config, ctx: click.Context) -> dict[str, Any]:
                 raise config.error(key, "can only be given on the command line")
             close = difflib.get_close_matches(key, options, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if key == "tool" and not config.table:  # [tool.lifecheck] in a lifecheck.toml
+                hint = " (a lifecheck.toml holds its settings at its top level)"
             raise config.error(key, f"unknown setting{hint}")
         given = _given(option, value, config, key)
         try:
