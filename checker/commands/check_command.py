@@ -22,12 +22,14 @@ from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_UNREADABLE,
+    color_option,
     open_output,
     output_file_option,
     refuse_inputs,
     refuse_same,
     say,
     semantics_option,
+    wants_colour,
 )
 from lifecheck.checker.commands.config import ConfiguredCommand, project_root, settings_lines
 from lifecheck.checker.commands.input_options import inputs_of, midtown_stores
@@ -94,13 +96,7 @@ each comes from.
     show_default=True,
     help="Lowest severity that makes the exit code 1.",
 )
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text report (auto: only on a terminal).",
-)
+@color_option("the text report")
 @click.option(
     "--jobs",
     "-j",
@@ -236,9 +232,7 @@ def _report(
         return (line.encode() for line in github_lines(reports))
     if quiet:
         return ()  # the summary line at most (after_report)
-    colour = color == "always" or (
-        color == "auto" and target is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    )
+    colour = wants_colour(color, to_stdout=target is None)
     explained = EXPLAINED if explain is None else (None if explain else 0)
     lines = text_lines(reports, semantics, colour=colour, explain=explained)
     return (line.encode() for line in lines)

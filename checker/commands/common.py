@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import click
 import msgspec
@@ -25,6 +27,8 @@ from lifecheck.spec import SEMANTICS
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 
+F = TypeVar("F", bound=Callable[..., object])
+
 output_file_option = click.option(
     "-o",
     "--output-file",
@@ -36,6 +40,22 @@ semantics_option = click.option(
     "--semantics", type=click.Choice(SEMANTICS), default=DEFAULT_SEMANTICS, show_default=True,
     help="Which Midtown version's projection to draw or replay.",
 )  # fmt: skip
+
+
+def color_option(what: str) -> Callable[[F], F]:
+    """``--color auto|always|never`` for a command that colours ``what``."""
+    return click.option(
+        "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+        show_default=True, help=f"Colour {what} (auto: only on a terminal).",
+    )  # fmt: skip
+
+
+def wants_colour(color: str, *, to_stdout: bool = True) -> bool:
+    """Whether ``--color`` asks for colours: always, or (auto) on a terminal without
+    ``NO_COLOR`` set, when the output goes ``to_stdout``."""
+    return color == "always" or (
+        color == "auto" and to_stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
 
 
 @contextmanager
@@ -76,6 +96,7 @@ __all__ = [
     "Output",
     "OutputError",
     "cannot_write",
+    "color_option",
     "exit_if_unreadable",
     "json_bytes",
     "open_output",
@@ -84,5 +105,6 @@ __all__ = [
     "refuse_same",
     "say",
     "semantics_option",
+    "wants_colour",
     "write_output",
 ]

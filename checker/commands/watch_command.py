@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 
 import click
 
 from lifecheck.checker.commands.cli import Interrupted
-from lifecheck.checker.commands.common import EXIT_FINDINGS, say, semantics_option
+from lifecheck.checker.commands.common import (
+    EXIT_FINDINGS,
+    color_option,
+    say,
+    semantics_option,
+    wants_colour,
+)
 from lifecheck.checker.commands.input_options import midtown_stores
 from lifecheck.checker.commands.policy_options import chosen_policy, screen_options
 from lifecheck.checker.reports.text import jsonl_line, render_finding
@@ -56,13 +61,7 @@ after the end-of-replay findings of what was replayed and a summary.
     default=None,
     help="Exit 1 at the first finding printed of this severity or worse (default: never).",
 )
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the findings (auto: only on a terminal).",
-)
+@color_option("the findings")
 @click.option(
     "--poll",
     is_flag=True,
@@ -91,10 +90,7 @@ def watch(
     a Midtown event-store directory; with no PATH, the stores under
     ~/.midtown/projects/*/events, including those created meanwhile.
     """
-    colour = color == "always" or (
-        color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    )
-    printer = _Printer(output, colour, None if fail_on is None else Severity(fail_on))
+    printer = _Printer(output, wants_colour(color), None if fail_on is None else Severity(fail_on))
     policy = chosen_policy(select, ignore, severity, baseline)
     emit = printer if policy.is_default else Screen(policy, printer)
     lives: dict[str, Live] = {}
