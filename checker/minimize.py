@@ -2,21 +2,32 @@
 
 The candidates are the log's own lines, in their order; a candidate keeps the finding when
 its replay (on top of the same snapshot, if any) reports the rule, for the agent if one is
-given. Zeller's ddmin removes ever smaller chunks, then single lines are dropped until
-none can be: the result is 1-minimal (removing any one line loses the finding).
+given, and no error or warning the whole log does not give: each of its findings of those
+severities has the rule, agent id and agent name of one of the log's (at any line). A
+reproduction then shows the finding and nothing a bug report would be misled by (a
+record's session dropped with the line that gave it, a limbo the log later leaves).
+Zeller's ddmin removes ever smaller chunks of records (an agent's lines go together, as a
+creation alone cannot), then of lines, then single lines are dropped until none can be:
+the result is 1-minimal (removing any one line loses the finding or adds one).
 
 The log is decoded once (:class:`DecodedLog`); each candidate replays its own lines'
-events, and stops at the first finding to keep.
+events, and stops at the first error or warning the log does not give.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 
 from lifecheck.checker.check import stopped
 from lifecheck.checker.reading.agents import AgentIndex
-from lifecheck.checker.reading.events import Event
+from lifecheck.checker.reading.events import (
+    AGENT_REFERENCES,
+    ID_KEYED,
+    AgentCreated,
+    AgentSessionNotFound,
+    Event,
+)
 from lifecheck.checker.reading.lines import is_blank
 from lifecheck.checker.reading.reader import LogReader, Malformed
 from lifecheck.checker.replay.engine import Replay
@@ -51,46 +62,59 @@ def minimize(
     """The indices of a 1-minimal sublog of ``lines`` that still gives ``target``, or
     ``None`` when the whole log does not give it."""
 
-    def new_replay(on_finding: Callable[[Finding], None] | None = None) -> Replay:
+    def new_replay() -> Replay:
         return Replay(
             path="log",
             semantics=semantics,
             index=None if snapshot is None else snapshot.copy(),
-            explain=False,  # a throwaway replay: only whether the finding is there matters
-            on_finding=on_finding,
+            explain=False,  # a throwaway replay: only which findings there are matters
         )
 
-    def stop_at_target(finding: Finding) -> None:
-        if target.matches(finding):
-            raise _Found
+    def stop_at_new(finding: Finding) -> None:
+        if finding.severity != "info" and _key(finding) not in known:
+            raise _New
 
     def keeps(kept: Sequence[int]) -> bool:
-        # Stopping at the finding is right unless a later line could still make the daemon
+        # Stopping at a new finding is right unless a later line could still make the daemon
         # not start, which forgets every finding.
-        replay = new_replay(stop_at_target if log.readable else None)
+        replay = new_replay()
+        if log.readable:
+            replay.tap(stop_at_new)
         try:
             log.replay(replay, kept)
-            return any(target.matches(f) for f in replay.finish())
-        except _Found:
-            return True
+            found = replay.finish()
+        except _New:
+            return False
+        return any(map(target.matches, found)) and all(
+            f.severity == "info" or _key(f) in known for f in found
+        )
 
     everything = [i for i, line in enumerate(lines) if line.strip()]
     whole = new_replay()
     log = DecodedLog(lines, whole.wanted)
     log.replay(whole, everything)
-    first = [f for f in whole.finish() if target.matches(f)]
+    found = whole.finish()
+    known = {_key(f) for f in found}
+    first = [f for f in found if target.matches(f)]
     if not first:
         return None
-    # Lines after the first such finding rarely matter: try without them first (on a big
-    # log this saves most of the work), and fall back to the whole log if they do.
-    last = first[0].line
-    if last is not None and keeps(head := [i for i in everything if i <= everything[last - 1]]):
-        everything = head
-    return one_minimal(ddmin(everything, keeps), keeps)
+    # On a big log most lines do not matter: try the lines about the records of the first
+    # such finding up to it, then every line up to it, and the whole log if neither keeps.
+    head = everything[: first[0].line or 0]
+    subjects = {first[0].agent_id, ("name", first[0].agent_name), *first[0].related}
+    about = [i for i in head if log.subject(i) in subjects]
+    start = next((guess for guess in (about, head) if keeps(guess)), everything)
+    return shrink(start, keeps, log.subject)
 
 
-class _Found(Exception):
-    """The candidate's replay reported the finding to keep: it can stop there."""
+def _key(finding: Finding) -> tuple[str, str | None, str | None]:
+    """What a candidate's finding must share with one of the log's: its rule and agent."""
+    return finding.rule, finding.agent_id, finding.agent_name
+
+
+class _New(Exception):
+    """The candidate's replay reported an error or warning the log does not give: it can
+    stop there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +158,20 @@ class DecodedLog:
             events[start + line - 1] = event
         return reader.malformed
 
+    def subject(self, index: int) -> Hashable:
+        """What the line at ``index`` is about: the agent id or name its event names, or
+        the line itself."""
+        event = self._events[index]
+        kind = type(event)
+        subject: Hashable = index
+        if kind in AGENT_REFERENCES:
+            subject = getattr(event, AGENT_REFERENCES[kind])
+        elif isinstance(event, AgentSessionNotFound):
+            subject = ("name", event.name)
+        elif isinstance(event, AgentCreated) or kind in ID_KEYED:
+            subject = event.id  # type: ignore[union-attr]
+        return subject
+
     def replay(self, replay: Replay, kept: Sequence[int]) -> None:
         """Feed ``replay`` the sublog of the lines at ``kept`` (indices, in order)."""
         bad = self._bad
@@ -152,6 +190,37 @@ class DecodedLog:
         else:
             later = sum(1 for i in after if not is_blank(self._lines[i]))
             stopped(replay, Malformed(line, why.reason, later))
+
+
+def shrink(items: list[int], keeps: Keeps, subject: Callable[[int], Hashable]) -> list[int]:
+    """A 1-minimal sublist of ``items`` that ``keeps``: whole subjects (a record's lines)
+    are dropped first, then single lines, until neither can go.
+
+    Dropping a record's creation alone adds findings about its later lines (and so does
+    dropping those alone, when they are its stop): only dropping them together can work.
+    """
+    while True:
+        kept = drop_subjects(items, keeps, subject)
+        items = one_minimal(ddmin(kept, keeps), keeps)
+        if len(items) == len(kept):
+            return items
+
+
+def drop_subjects(items: list[int], keeps: Keeps, subject: Callable[[int], Hashable]) -> list[int]:
+    """:func:`ddmin`, then :func:`one_minimal`, over the subjects of ``items``: the items
+    of the subjects left."""
+    groups: dict[Hashable, list[int]] = {}
+    for item in items:
+        groups.setdefault(subject(item), []).append(item)
+    parts = list(groups.values())
+
+    def items_of(chosen: Sequence[int]) -> list[int]:
+        return sorted(item for part in chosen for item in parts[part])
+
+    def keeps_parts(chosen: Sequence[int]) -> bool:
+        return keeps(items_of(chosen))
+
+    return items_of(one_minimal(ddmin(list(range(len(parts))), keeps_parts), keeps_parts))
 
 
 def ddmin(items: list[int], keeps: Keeps) -> list[int]:

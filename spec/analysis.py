@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -51,11 +52,13 @@ def facts(spec: Spec) -> dict[str, Any]:
 
 
 def coverage(spec: Spec, semantics: str, taken: Mapping[Transition, int]) -> dict[str, Any]:
-    """Per transition of ``semantics``, how often it was taken; and the forbidden ones.
+    """Per transition of ``semantics``, how often it was taken and the rules taking it
+    reports (none: it is legal); and the forbidden ones.
 
     ``forbidden`` has one entry per rule a transition reports (a forbidden (state, event)
     pair) and per transition into a forbidden state (``kind`` "state", with the event that
-    led there), summed over guards.
+    led there), summed over guards. ``never_taken`` counts every transition never taken;
+    ``legal_never_taken``, ``forbidden_hit`` and ``forbidden_never_hit`` count them apart.
     """
     g = lifecycle_graph(spec, semantics)
     transitions = []
@@ -63,21 +66,27 @@ def coverage(spec: Spec, semantics: str, taken: Mapping[Transition, int]) -> dic
     for _, _, data in g.edges(data=True):
         transition: Transition = data["transition"]
         count = taken.get(transition, 0)
+        entry_rule = spec.rule_on_entry(transition)
         transitions.append({
             "source": transition.source, "event": transition.event,
             "guard": describe(transition.guard),
             "target": transition.target, "count": count,
+            "rules": [*transition.rules, *([entry_rule] if entry_rule else [])],
         })  # fmt: skip
         for rule in transition.rules:
             key = ("pair", transition.source, transition.event, rule)
             forbidden[key] = forbidden.get(key, 0) + count
-        if (entry_rule := spec.rule_on_entry(transition)) is not None:
+        if entry_rule is not None:
             key = ("state", transition.target, transition.event, entry_rule)
             forbidden[key] = forbidden.get(key, 0) + count
+    hit = Counter((bool(t["rules"]), bool(t["count"])) for t in transitions)
     return {
         "semantics": semantics,
         "transitions": transitions,
-        "never_taken": sum(1 for t in transitions if not t["count"]),
+        "never_taken": hit[False, False] + hit[True, False],
+        "legal_never_taken": hit[False, False],
+        "forbidden_hit": hit[True, True],
+        "forbidden_never_hit": hit[True, False],
         "forbidden": [
             {"kind": kind, "state": state, "event": event, "rule": rule, "count": count}
             for (kind, state, event, rule), count in forbidden.items()

@@ -59,19 +59,71 @@ class TestCoverageCommand:
         assert [{"kind": "state", "state": "limbo", "event": "AgentSessionNotFound",
                  "rule": "stale-pid", "count": 2}] == limbo  # fmt: skip
 
-    def test_text_lists_taken_untaken_and_forbidden(self) -> None:
-        """The text report has the three sections."""
+    def test_json_tells_legal_from_forbidden(self) -> None:
+        """Each transition carries the rules taking it reports (none: legal), as the table
+        of `diagram` does; the counts apart add up to the transitions never taken."""
+        result = run_cli("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"),
+                         "--format", "json")  # fmt: skip
+        report = json.loads(result.stdout)
+        by_arrow = {(t["source"], t["event"], t["guard"], t["target"]): t
+                    for t in report["transitions"]}  # fmt: skip
+        limbo = by_arrow["running", "AgentSessionNotFound", "has_pid and not stopped_at", "limbo"]
+        assert (["stale-pid"], 2) == (limbo["rules"], limbo["count"])
+        resumed = by_arrow["created", "AgentResumed", "not has_session", "running-without-session"]
+        assert ["resume-without-session", "running-without-session"] == resumed["rules"]
+        assert [] == by_arrow["running", "AgentStopped", "", "stopped"]["rules"]
+        legal = [t for t in report["transitions"] if not t["rules"]]
+        assert report["legal_never_taken"] == sum(1 for t in legal if not t["count"])
+        assert (report["forbidden_hit"], report["forbidden_never_hit"]) == (1, 40)
+        assert report["never_taken"] == report["legal_never_taken"] + 40
+
+    def test_text_separates_legal_never_taken_from_forbidden(self) -> None:
+        """Legal transitions taken and never taken are listed; forbidden ones only when hit,
+        with their rules, and those never hit are a count."""
         result = run_cli("coverage", str(EXAMPLES / "pr-2330-crash-loop.jsonl"))
-        assert "2×  running --AgentSessionNotFound [has_pid and not stopped_at]--> limbo" in (
-            result.stdout
+        lines = result.stdout.splitlines()
+        assert lines[0] == ("1 input against the d11b83e spec: 7 of 28 legal transitions "
+                            "taken, 1 of 41 forbidden ones hit")  # fmt: skip
+        sections = [line for line in lines if not line.startswith(" ")]
+        assert sections[1:] == [
+            "legal, taken (7):",
+            "legal, never taken (21):",
+            "forbidden, hit (1):",
+            "forbidden, never hit: 40 (lifecheck diagram --format table lists every transition)",
+        ]
+        hit = lines[lines.index("forbidden, hit (1):") + 1]
+        assert (
+            hit == "       2×  running --AgentSessionNotFound [has_pid and not stopped_at]--> "
+            "limbo: stale-pid"
         )
-        assert "never taken (" in result.stdout
-        assert "2×  stale-pid: entered limbo by AgentSessionNotFound" in result.stdout
+        never = lines[lines.index("legal, never taken (21):") + 1 : lines.index(hit) - 1]
+        assert "          created --AgentStateReported--> created" in never
+        assert not any("duplicate-id" in line or "--AgentCreated-->" in line for line in never)
+        assert max(map(len, lines)) <= 100
+
+    @pytest.mark.parametrize("semantics", SEMANTICS)
+    def test_a_clean_log_lists_the_legal_transitions_each_once(self, semantics: str) -> None:
+        """Taken or not, every legal transition of the version is listed once; no forbidden
+        one is (the clean day hits none)."""
+        result = run_cli("coverage", str(EXAMPLES / "clean-day.jsonl"), "--semantics", semantics)
+        listed = [line.split("×  ")[-1].strip() for line in result.stdout.splitlines()
+                  if "-->" in line]  # fmt: skip
+        legal = [str(t) for t in LIFECYCLE.transitions_for(semantics)
+                 if not t.rules and LIFECYCLE.rule_on_entry(t) is None]  # fmt: skip
+        assert sorted(listed) == sorted(legal)
+        assert "forbidden, hit (0):" in result.stdout
 
     def test_unreadable_input(self, tmp_path: Path) -> None:
-        """A missing input is one stderr line and exit 2."""
-        result = run_cli("coverage", str(tmp_path / "missing.jsonl"))
-        assert (2, 1) == (result.returncode, len(result.stderr.splitlines()))
+        """A missing input is one stderr line and exit 2, and nothing else: the counts of
+        the other inputs would pass for the whole."""
+        example = str(EXAMPLES / "pr-2330-crash-loop.jsonl")
+        for output in ("text", "json"):
+            result = run_cli("coverage", example, str(tmp_path / "missing.jsonl"),
+                             "--format", output)  # fmt: skip
+            assert (2, "") == (result.returncode, result.stdout)
+            assert [f"lifecheck: {tmp_path / 'missing.jsonl'}: no such file or directory"] == (
+                result.stderr.splitlines()
+            )
 
     def test_replay_stopped_at_a_malformed_line(self, tmp_path: Path) -> None:
         """Nothing after a malformed line is covered: one line says so, and exit 1."""
@@ -149,3 +201,13 @@ class TestLintCommand:
         assert "nondeterministic" in result.stderr
         assert "'stopped --AgentStopFailed'" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["coverage", "lint"])
+def test_help_shows_examples(command: str) -> None:
+    """Like the other commands, --help ends with examples of the command, each on a line."""
+    help_text = run_cli(command, "--help").stdout
+    examples = help_text.split("Examples:\n")[1].splitlines()
+    assert len(examples) >= 2
+    assert all(line.startswith(f"    lifecheck {command}") for line in examples)
+    assert max(map(len, examples)) <= 100

@@ -15,12 +15,12 @@ import click
 #: `lifecheck --help` and `lifecheck check` start fast.
 _COMMANDS = {
     "check": ("check_command", "Replay logs or stores and report every forbidden state."),
-    "coverage": ("spec_commands", "Count the spec transitions logs take, and those never taken."),
+    "coverage": ("spec_commands", "Count the legal transitions logs take, and forbidden ones hit."),
     "diagram": ("spec_commands", "Draw the lifecycle spec, or a log's way through it."),
     "explain": ("investigate_commands", "Show one agent's timeline and its findings."),
     "generate": ("generate_command", "Write a realistic Midtown log, with faults if asked."),
     "lint": ("spec_commands", "Run the spec's self-checks and print its facts."),
-    "minimize": ("investigate_commands", "Shrink a log to a smallest one with the same finding."),
+    "minimize": ("investigate_commands", "Shrink a log to a smallest one giving a finding, and no new one."),
     "rules": ("rules_command", "List the rules, or show one with a log that breaks it."),
     "watch": ("watch_command", "Follow live logs and report each finding as its line lands."),
 }

@@ -65,7 +65,8 @@ Examples:
 @semantics_option
 @output_file_option
 def minimize(path: str, rule: str, agent: str | None, semantics: str, target: str | None) -> None:
-    """Shrink a log to a smallest one that still gives a finding (delta debugging).
+    """Shrink a log to a smallest one that still gives a finding (delta debugging), and
+    no error or warning the log does not give (by rule and agent, at any line).
 
     Keeps the log's own lines in their order (and a store's snapshot as the starting
     state), prints them with their original line numbers, and with -o writes them as a

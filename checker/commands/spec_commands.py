@@ -129,7 +129,14 @@ def _write_file(path: Path, data: bytes) -> None:
     write_output(data, str(path))
 
 
-@click.command()
+@click.command(
+    epilog="""\b
+Examples:
+  lifecheck coverage log-0000.jsonl        # legal transitions taken, forbidden ones hit
+  lifecheck coverage logs/ --semantics 3d1b4c5d    # every store and *.jsonl under logs/
+  lifecheck coverage STORE --format json | jq '.transitions[] | select(.count == 0)'
+"""
+)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -139,9 +146,11 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
     """How often the logs took each spec transition, and which forbidden ones they hit.
 
     PATHs are taken as 'lifecheck check' takes them (directories searched, - for standard
-    input). Counts are exactly the transitions 'lifecheck check' replays. Exit 2 if an input
-    cannot be read, 1 if the replay of one stopped early (at a malformed line, or nothing
-    replayed because the daemon would not start), else 0.
+    input). Counts are exactly the transitions 'lifecheck check' replays. Legal transitions
+    are listed taken and never taken; forbidden ones (those that report a rule) hit, and
+    counted when never hit. Exit 2 if an input cannot be read (saying so, and nothing
+    else), 1 if the replay of one stopped early (at a malformed line, or nothing replayed
+    because the daemon would not start), else 0.
     """
     with tuned_for_reading():
         reports = [check_path(path, semantics) for path in inputs_of(paths)]
@@ -154,6 +163,8 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
             say(stopped)
             incomplete = True
         taken.update(report.taken)
+    if any(r.error for r in reports):
+        sys.exit(EXIT_UNREADABLE)  # counts of the inputs read would pass for the whole
     from lifecheck.spec.analysis import (
         coverage,  # networkx: kept out of `lifecheck check`'s start-up
     )
@@ -162,8 +173,6 @@ def coverage(paths: tuple[str, ...], output: str, semantics: str) -> None:
     result["inputs"] = [printable(r.path) for r in reports]
     document = json_bytes(result) if output == "json" else render_coverage(result).encode()
     write_output(document, None)
-    if any(r.error for r in reports):
-        sys.exit(EXIT_UNREADABLE)
     sys.exit(EXIT_FINDINGS if incomplete else EXIT_OK)
 
 
@@ -181,7 +190,14 @@ def _stopped_early(report: InputReport) -> str | None:
     return None
 
 
-@click.command()
+@click.command(
+    epilog="""\b
+Examples:
+  lifecheck lint                          # the built-in spec: valid, and its facts
+  lifecheck lint --format json | jq '.semantics'
+  lifecheck lint --spec myspec:SPEC       # another spec, as module:attribute
+"""
+)
 @click.option(
     "--spec",
     "spec_ref",

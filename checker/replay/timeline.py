@@ -24,6 +24,7 @@ from lifecheck.checker.rules.findings import Finding
 Fields = tuple[Any, ...]
 _RECORD_FIELDS = tuple(f.name for f in fields(AgentRecord))
 _NAMES = (*_RECORD_FIELDS, "running")
+_NAME = _NAMES.index("name")
 _values = attrgetter(*_RECORD_FIELDS)  # flat values: cheaper than asdict's deep copies
 
 
@@ -41,9 +42,13 @@ class Step(NamedTuple):
 
 @dataclass(slots=True)
 class Timeline:
-    """The agent's steps in log order, then the findings about it at the end of the replay."""
+    """The agent's steps in log order, then the findings about it at the end of the replay.
+
+    ``agent`` is as chosen (an id or a name); ``name`` is the name its records have (the
+    first record's, for an id), if any."""
 
     agent: str
+    name: str | None = None
     records: list[str] = field(default_factory=list)
     snapshot: list[tuple[str, str]] = field(default_factory=list)  # (id, state) at the start
     steps: list[Step] = field(default_factory=list)
@@ -68,6 +73,7 @@ class TimelineRecorder:
             for timeline in chosen:
                 self._known.setdefault(timeline.agent, set()).add(record.id)
                 timeline.records.append(record.id)
+                timeline.name = timeline.name or record.name
                 timeline.snapshot.append((record.id, replay.state(record)))
 
     def _timeline(self, agent: str) -> Timeline:
@@ -123,6 +129,8 @@ class TimelineRecorder:
         about = tuple(f for f in new if _about(f, agent, mine)) if new else ()
         if not mine:
             named = getattr(event, "name", None) == agent  # keyed by the name, wherever it lands
+            if named:
+                timeline.name = agent
             if named or about:
                 timeline.steps.append(Step(line, kind, None, None, None, (), about))
             return
@@ -150,6 +158,8 @@ class TimelineRecorder:
         if agent_id not in known:
             known.add(agent_id)
             timeline.records.append(agent_id)
+        if timeline.name is None and (now or old):
+            timeline.name = (now or old)[_NAME]
         timeline.steps.append(Step(line, kind, agent_id, state, after, changes, findings))
 
     def finish(

@@ -203,30 +203,29 @@ def _printable(text: str | None) -> str | None:
 
 
 def render_coverage(result: Mapping[str, Any]) -> str:
-    """Transitions taken (with counts), never taken, and forbidden ones observed."""
-    transitions = result["transitions"]
+    """Legal transitions taken (with counts) and never taken, forbidden ones hit (with
+    counts and rules) and how many were never hit."""
 
     def arrow(t: Mapping[str, Any]) -> str:
         guard = f" [{t['guard']}]" if t["guard"] else ""
         return f"{t['source']} --{t['event']}{guard}--> {t['target']}"
 
-    taken = [t for t in transitions if t["count"]]
+    legal = [t for t in result["transitions"] if not t["rules"]]
+    forbidden = [t for t in result["transitions"] if t["rules"]]
+    taken, hit = [t for t in legal if t["count"]], [t for t in forbidden if t["count"]]
     out = [
-        f"{len(taken)} of {len(transitions)} transitions of the {result['semantics']} spec taken "
-        f"by {_plural(len(result['inputs']), 'input')}:"
+        f"{_plural(len(result['inputs']), 'input')} against the {result['semantics']} spec: "
+        f"{len(taken)} of {len(legal)} legal transitions taken, {len(hit)} of "
+        f"{len(forbidden)} forbidden ones hit",
+        f"legal, taken ({len(taken)}):",
+        *(f"  {t['count']:>6}×  {arrow(t)}" for t in taken),
+        f"legal, never taken ({result['legal_never_taken']}):",
+        *(f"          {arrow(t)}" for t in legal if not t["count"]),
+        f"forbidden, hit ({result['forbidden_hit']}):",
+        *(f"  {t['count']:>6}×  {arrow(t)}: {', '.join(t['rules'])}" for t in hit),
+        f"forbidden, never hit: {result['forbidden_never_hit']} "
+        "(lifecheck diagram --format table lists every transition)",
     ]
-    out += [f"  {t['count']:>6}×  {arrow(t)}" for t in taken]
-    out.append(f"never taken ({result['never_taken']}):")
-    out += [f"          {arrow(t)}" for t in transitions if not t["count"]]
-    observed = [f for f in result["forbidden"] if f["count"]]
-    out.append(f"forbidden pairs and states observed ({len(observed)}):")
-    for f in observed:
-        what = (
-            f"entered {f['state']} by {f['event']}"
-            if f["kind"] == "state"
-            else (f"{f['event']} in {f['state']}")
-        )
-        out.append(f"  {f['count']:>6}×  {f['rule']}: {what}")
     return "\n".join(out) + "\n"
 
 
