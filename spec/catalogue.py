@@ -163,9 +163,9 @@ _CATALOGUE = (
          "Resume only records with a session_id, and respawn the others."),
     Rule("stale-session-resumed", _E, _INDEX,
          "AgentResumed of a session known to be gone",
-         "The session already hit 'No conversation found'; resuming it fails again.",
-         "Clear the session when AgentSessionNotFound is applied, as the proposed "
-         "semantics does."),
+         "The session already hit 'No conversation found'; resuming it fails again. "
+         "The proposed semantics clears it.",
+         "Clear a record's session when AgentSessionNotFound is applied."),
     Rule("pid-zero", _E, _INDEX,
          "AgentStarted or AgentResumed with pid 0",
          "kill -0 0 always succeeds, so the health check never sees this agent die.",
@@ -192,8 +192,7 @@ _CATALOGUE = (
     Rule("duplicate-running-lead-channel", _E, _INDEX,
          "two running Leads share a channel",
          "Two leads answer in one channel; by_channel routing is ambiguous.",
-         "Stop the channel's old lead before starting another, and check "
-         "ChannelRenamed merges."),
+         "Stop a channel's lead before starting another (ChannelRenamed merges too)."),
     Rule("duplicate-running-name", _W, _INDEX,
          "two running records share a name",
          "by_name (and AgentSessionNotFound, which is keyed by name) reaches only the "
@@ -240,9 +239,9 @@ _CATALOGUE = (
     Rule("stale-pid", _W, _STATE,
          "a record is left in limbo: not running, stale pid, no stopped_at",
          "The event took the record out of the running set but left its pid and set no "
-         "stopped_at, so the daemon will neither resume nor collect it (PR #2330).",
-         "Make AgentSessionNotFound stop the record (clear pid, set stopped_at), as "
-         "the proposed semantics does."),
+         "stopped_at, so the daemon will neither resume nor collect it (PR #2330). The "
+         "proposed semantics makes the event a stop.",
+         "Make AgentSessionNotFound stop the record (clear pid, set stopped_at)."),
     Rule("running-without-session", _E, _STATE,
          "a record is left running with no session",
          "A running record with no session cannot be resumed: on restart the daemon "
@@ -250,9 +249,9 @@ _CATALOGUE = (
          "Take the record out of the running set when its session is cleared."),
     Rule("resume-loop", _E, _NAME,
          "the 3rd AgentSessionNotFound for one name",
-         "The daemon keeps resuming a session that no longer exists.",
-         "Stop the record on its first AgentSessionNotFound, as the proposed semantics "
-         "does."),
+         "The daemon keeps resuming a session that no longer exists. The proposed "
+         "semantics stops the record on the first one.",
+         "Stop the record on its first AgentSessionNotFound."),
     Rule("zombie-running", _E, _END,
          "at the end, a record runs on a session known to be dead",
          "After replay the daemon believes this agent runs on a session that hit 'No "
@@ -272,8 +271,7 @@ _CATALOGUE = (
          "a non-agent event names an agent id never created",
          "A task, mention, health check or usage event names an agent the log never "
          "created; usually history from before the log's snapshot.",
-         "Ignore it when the agent predates the log's snapshot; otherwise find what "
-         "wrote the id."),
+         "Ignore it if the agent predates the snapshot; else find what wrote the id."),
 )  # fmt: skip
 
 

@@ -62,12 +62,14 @@ class TestCatalogue:
 
     @pytest.mark.parametrize("rule", RULES.values(), ids=list(RULES))
     def test_every_rule_says_what_to_do_in_one_sentence(self, rule: Rule) -> None:
-        """An imperative sentence that fits on one line under a finding: a capital first,
-        one full stop, at its end, no line break; and not a repeat of the help."""
+        """An imperative sentence that fits on one line under a finding as its explanation
+        does (80 characters): a capital first, one full stop, at its end; not in the help."""
         action = rule.action
-        assert action[0].isupper() and action.endswith(".")
-        assert ". " not in action and "\n" not in action
-        assert len(action) <= 110
+        assert action[0].isupper()
+        assert action.endswith(".")
+        assert ". " not in action
+        assert "\n" not in action
+        assert len(action) <= 80
         assert action not in rule.help
 
     def test_every_family_has_rules(self) -> None:

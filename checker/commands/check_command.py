@@ -17,6 +17,7 @@ from lifecheck.checker.commands.check_ci import (
     ci_options,
     statistics_aside,
     streamed_jsonl,
+    summary_aside,
 )
 from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
@@ -115,8 +116,9 @@ each comes from.
 @click.option(
     "--explain/--no-explain",
     default=None,
-    help="Explain every finding in the text report (default: the first five), or none. "
-    "JSON and SARIF always carry the explanations.",
+    help="Explain every finding in the text report (default: the first five), where the "
+    "explanation says more than the finding's line, or none; --no-explain also leaves out "
+    "what to do (said once per rule). JSON and SARIF always carry the explanations.",
 )
 @click.option(
     "--exact",
@@ -200,6 +202,7 @@ def check(
                     break
     if statistics:
         statistics_aside(reports, output)
+    summary_aside(reports, semantics, target, quiet)
     sys.exit(code)
 
 
