@@ -116,9 +116,10 @@ each comes from.
 @click.option(
     "--explain/--no-explain",
     default=None,
-    help="Explain every finding in the text report (default: the first five), where the "
-    "explanation says more than the finding's line, or none; --no-explain also leaves out "
-    "what to do (said once per rule). JSON and SARIF always carry the explanations.",
+    help="Explain every finding of the text report (default: the first five), or none; an "
+    "explanation that would only repeat the finding's line is left out. --no-explain also "
+    "leaves out the 'what to do' line each rule gets once. JSON and SARIF always carry the "
+    "explanations.",
 )
 @click.option(
     "--exact",
