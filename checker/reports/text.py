@@ -99,9 +99,9 @@ def text_lines(
             yield "  no findings\n"
         for finding in report.findings:
             yield f"  {render_finding(finding, colour=colour)}\n"
-            if left is None or left > 0:  # told only for the findings shown explained
-                explanation = finding.explanation
-                if explanation and adds_to_message(explanation):
+            explanation = finding.explanation if left is None or left > 0 else None
+            if explanation:  # told only for the findings shown explained
+                if adds_to_message(explanation):
                     for sentence in explanation.splitlines():
                         for row in textwrap.wrap(printable(sentence), 92, subsequent_indent="  "):
                             yield f"      {row}\n"
