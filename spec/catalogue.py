@@ -86,13 +86,15 @@ RuleId = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule: its id, severity and family, a one-line summary and what to do about it."""
+    """One rule: its id, severity and family, a one-line summary, what a finding means
+    (``help``) and what to do about it (``action``: one imperative sentence)."""
 
     id: RuleId
     severity: Severity
     family: Family
     summary: str
     help: str
+    action: str
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -104,148 +106,172 @@ _CATALOGUE = (
     Rule("parse-error", _E, _READING,
          "a line is not a valid DomainEvent; replay stops there",
          "The daemon's recovery stops at this line and rewrites the log without it and "
-         "everything after it. Find what wrote it (a crash mid-write, an edit by hand); "
-         "keep a copy of the log before restarting the daemon."),
+         "everything after it: a crash mid-write, or an edit by hand.",
+         "Copy the log before the daemon restarts, then find what wrote this line."),
     Rule("recovery-fails", _E, _STORE,
          "a log is not UTF-8 or a snapshot does not deserialize: the daemon will not start",
          "The daemon cannot read this log (it is not valid UTF-8) or deserialize this "
-         "snapshot as its Projections, so its recovery returns the error and the daemon "
-         "does not start. Nothing of the input is replayed. Keep a copy, then repair or "
-         "restore the file at the place the finding names."),
+         "snapshot as its Projections, so its recovery returns the error and the "
+         "daemon does not start. Nothing of the input is replayed.",
+         "Keep a copy, then repair or restore the file at the place the finding names."),
     Rule("snapshot-inconsistent", _W, _STORE,
          "the snapshot's agent index contradicts itself; the daemon uses it as it is",
          "A by_id key that is not its record's id, or a running, by_name, by_task, "
-         "by_thread or by_channel entry naming no record. The daemon starts with the index "
-         "as it is, keyed by the by_id keys, so events and lookups by the other ids reach "
-         "nothing. Find what wrote or edited the snapshot."),
+         "by_thread or by_channel entry naming no record. The daemon starts with the "
+         "index as it is, keyed by the by_id keys, so events and lookups by the other "
+         "ids reach nothing.",
+         "Find what wrote or edited the snapshot, and restore one the daemon wrote."),
     Rule("stale-snapshot-chosen", _E, _STORE,
          "the daemon restarts from a snapshot older than the newest one",
          "The daemon takes the lexicographically greatest snapshot-*.json name, so "
-         "snapshot-10000.json loses to snapshot-9999.json: it restarts from the older state "
-         "and ignores the newer snapshot and its log. Pick snapshots by their parsed "
-         "sequence number."),
+         "snapshot-10000.json loses to snapshot-9999.json: it restarts from the older "
+         "state and ignores the newer snapshot and its log.",
+         "Make the daemon pick snapshots by their parsed sequence number, not by name."),
     Rule("unknown-agent", _E, _INDEX,
          "an id-keyed agent event names an id never created",
-         "The daemon ignores the event. Look for the missing AgentCreated: a log "
-         "truncated by recovery, or a snapshot that lost the record."),
+         "The daemon ignores the event. Its AgentCreated is missing: a log truncated "
+         "by recovery, or a snapshot that lost the record.",
+         "Find where the agent's AgentCreated went: a truncated log or a lossy "
+         "snapshot."),
     Rule("duplicate-id", _E, _TRANSITION,
          "AgentCreated reuses an id that already exists",
-         "The daemon replaces the record, but the running set and the routing maps keep "
-         "the old one's entries. Ids must be fresh UUIDs."),
+         "The daemon replaces the record, but the running set and the routing maps "
+         "keep the old one's entries.",
+         "Give every AgentCreated a fresh UUID."),
     Rule("fork-without-thread", _E, _INDEX,
          "a Fork is created with no bound_thread_id",
-         "No thread can route to this fork. The code that spawns forks must pass the "
-         "thread it is bound to."),
+         "No thread can route to this fork.",
+         "Make the code that spawns forks pass the thread the fork is bound to."),
     Rule("event-after-gc", _E, _TRANSITION,
          "an id-keyed agent event targets a garbage-collected record",
          "Something still acts on an agent after collecting it; the daemon applies the "
-         "event anyway. Stop the agent's tasks before collecting it."),
+         "event anyway.",
+         "Stop the agent's tasks before collecting it."),
     Rule("start-while-running", _E, _TRANSITION,
          "AgentStarted for a record already running",
          "A second process was started for a running agent; the first one's pid is "
-         "lost. Check the spawn path for a missing 'already running' guard."),
+         "lost.",
+         "Add an 'already running' guard to the spawn path."),
     Rule("resume-while-running", _E, _TRANSITION,
          "AgentResumed for a record already running",
-         "The daemon resumed an agent it believes is running; the old pid is lost. "
-         "Check the resume path for a missing 'already running' guard."),
+         "The daemon resumed an agent it believes is running; the old pid is lost.",
+         "Add an 'already running' guard to the resume path."),
     Rule("resume-without-session", _E, _TRANSITION,
          "AgentResumed for a stopped record with no session",
          "There is no session to resume, so the resumed process starts from nothing or "
-         "fails. Resume only records with a session_id; respawn the others."),
+         "fails.",
+         "Resume only records with a session_id, and respawn the others."),
     Rule("stale-session-resumed", _E, _INDEX,
          "AgentResumed of a session known to be gone",
          "The session already hit 'No conversation found'; resuming it fails again. "
-         "Clear the session when AgentSessionNotFound is applied (see --semantics "
-         "proposed)."),
+         "The proposed semantics clears it.",
+         "Clear a record's session when AgentSessionNotFound is applied."),
     Rule("pid-zero", _E, _INDEX,
          "AgentStarted or AgentResumed with pid 0",
-         "kill -0 0 always succeeds, so the health check never sees this agent die. "
-         "Record the child's real pid."),
+         "kill -0 0 always succeeds, so the health check never sees this agent die.",
+         "Record the child's real pid in AgentStarted and AgentResumed."),
     Rule("pid-reuse", _W, _INDEX,
          "a new pid is still held by another running or limbo record",
          "Two records claim one process: signals and health checks for one hit the "
-         "other. Clear the pid when a record stops (and out of limbo)."),
+         "other.",
+         "Clear a record's pid when it stops, and when it leaves limbo."),
     Rule("duplicate-running-worker-task", _E, _INDEX,
          "two running Workers share a task",
-         "Two workers run the same task; by_task routes to only one of them. Stop the "
-         "old worker before spawning a new one for the task."),
+         "Two workers run the same task; by_task routes to only one of them.",
+         "Stop the task's old worker before spawning a new one for it."),
     Rule("duplicate-running-fork-thread", _E, _INDEX,
          "two running Forks share a thread",
-         "Two forks answer in one thread; by_thread routes to only one of them. Stop the "
-         "thread's fork before starting another for it (Midtown PRs #1663, #1782, #1949)."),
+         "Two forks answer in one thread; by_thread routes to only one of them "
+         "(Midtown PRs #1663, #1782, #1949).",
+         "Stop the thread's fork before starting another for it."),
     Rule("fork-thread-rebound", _W, _INDEX,
          "a new Fork takes over a thread another record is bound to",
-         "The daemon rebinds by_thread to the new fork and the old record loses the thread "
-         "(Midtown PRs #1663, #1782, #1949). Reuse the thread's fork (resume it) instead of "
-         "spawning a fresh one."),
+         "The daemon rebinds by_thread to the new fork and the old record loses the "
+         "thread (Midtown PRs #1663, #1782, #1949).",
+         "Resume the thread's fork instead of spawning a fresh one."),
     Rule("duplicate-running-lead-channel", _E, _INDEX,
          "two running Leads share a channel",
-         "Two leads answer in one channel; by_channel routing is ambiguous. Stop the "
-         "old lead before starting another, and check ChannelRenamed merges."),
+         "Two leads answer in one channel; by_channel routing is ambiguous.",
+         "Stop a channel's lead before starting another (ChannelRenamed merges too)."),
     Rule("duplicate-running-name", _W, _INDEX,
          "two running records share a name",
          "by_name (and AgentSessionNotFound, which is keyed by name) reaches only the "
-         "newest one. Stop or collect the old record before reusing its name."),
+         "newest one.",
+         "Stop or collect the old record before reusing its name."),
     Rule("stop-not-running", _W, _TRANSITION,
          "AgentStopped for a record neither running nor in limbo",
          "A second stop, or a stop of an agent never started: harmless to the index, "
-         "but a sign that the daemon lost track of the process."),
+         "but a sign that the daemon lost track of the process.",
+         "Find where the daemon lost track of this agent's process."),
     Rule("gc-running", _E, _TRANSITION,
          "AgentGarbageCollected for a running record",
-         "A running agent was collected: its process is orphaned. Stop it first."),
+         "A running agent was collected: its process is orphaned.",
+         "Stop the agent (AgentStopped) before collecting it."),
     Rule("gc-lead", _E, _TRANSITION,
          "AgentGarbageCollected for a Lead (leads are never collected)",
-         "Leads must never be collected; the channel loses its lead."),
+         "Leads must never be collected; the channel loses its lead.",
+         "Leave Leads out of garbage collection."),
     Rule("gc-not-stopped", _E, _TRANSITION,
          "AgentGarbageCollected for a record with no stopped_at",
-         "Collection must follow a stop; this record never stopped (or is in limbo)."),
+         "Collection must follow a stop; this record never stopped (or is in limbo).",
+         "Collect only records that have a stopped_at."),
     Rule("gc-index-clobber", _W, _INDEX,
          "collecting a record removes a newer record's index entries",
          "The daemon removes by_name/by_task/by_thread entries without checking that "
          "they still point at the collected record, so the newer record becomes "
-         "unreachable. Remove an entry only when it points at the collected id."),
+         "unreachable.",
+         "Remove an index entry only when it points at the collected id."),
     Rule("unknown-name", _W, _NAME,
          "AgentSessionNotFound names no record",
-         "The daemon ignores it; the failing session belongs to a record the index "
-         "no longer reaches by name."),
+         "The daemon ignores it; the failing session belongs to a record the index no "
+         "longer reaches by name.",
+         "Key AgentSessionNotFound by agent id, so that it reaches the failed record."),
     Rule("session-not-found-ambiguous", _E, _NAME,
          "AgentSessionNotFound while same-name records run",
          "The event is keyed by name, so the daemon cannot tell which record's session "
-         "failed and clears by_name[name]'s. Key the event by agent id."),
+         "failed and clears by_name[name]'s.",
+         "Key AgentSessionNotFound by agent id, not by name."),
     Rule("session-not-found-misattributed", _E, _NAME,
          "AgentSessionNotFound hits the wrong record",
-         "The failed session is another record's, but the daemon clears by_name[name]'s: "
-         "the broken one keeps running on a dead session. Key the event by agent id."),
+         "The failed session is another record's, but the daemon clears "
+         "by_name[name]'s: the broken one keeps running on a dead session.",
+         "Key AgentSessionNotFound by agent id, not by name."),
     Rule("stale-pid", _W, _STATE,
          "a record is left in limbo: not running, stale pid, no stopped_at",
          "The event took the record out of the running set but left its pid and set no "
-         "stopped_at, so the daemon will neither resume nor collect it (PR #2330). Make "
-         "the event act as a stop: clear the pid and set stopped_at."),
+         "stopped_at, so the daemon will neither resume nor collect it (PR #2330). The "
+         "proposed semantics makes the event a stop.",
+         "Make AgentSessionNotFound stop the record (clear pid, set stopped_at)."),
     Rule("running-without-session", _E, _STATE,
          "a record is left running with no session",
          "A running record with no session cannot be resumed: on restart the daemon "
-         "loops on it (the PR #2330 incident). Take it out of the running set when its "
-         "session is cleared."),
+         "loops on it (the PR #2330 incident).",
+         "Take the record out of the running set when its session is cleared."),
     Rule("resume-loop", _E, _NAME,
          "the 3rd AgentSessionNotFound for one name",
-         "The daemon keeps resuming a session that no longer exists. Stop the record on "
-         "the first AgentSessionNotFound (see --semantics proposed)."),
+         "The daemon keeps resuming a session that no longer exists. The proposed "
+         "semantics stops the record on the first one.",
+         "Stop the record on its first AgentSessionNotFound."),
     Rule("zombie-running", _E, _END,
          "at the end, a record runs on a session known to be dead",
          "After replay the daemon believes this agent runs on a session that hit 'No "
-         "conversation found'; the next restart resumes it and fails."),
+         "conversation found'; the next restart resumes it and fails.",
+         "Stop the agent (AgentStopped) before the daemon restarts."),
     Rule("limbo-unresolved", _E, _END,
          "at the end, a record is still in limbo",
          "After replay this record has a pid, no stopped_at and is not running: the "
-         "daemon will never resume or collect it. Stop it (AgentStopped) to get out."),
+         "daemon will never resume or collect it.",
+         "Stop the record (AgentStopped) to take it out of limbo."),
     Rule("started-without-session", _I, _STATE,
          "AgentStarted with a null session_id (old daemons)",
          "Logs from daemons before session ids were recorded; such a record cannot be "
-         "resumed, only respawned."),
+         "resumed, only respawned.",
+         "Respawn such a record instead of resuming it."),
     Rule("dangling-agent-ref", _I, _INDEX,
          "a non-agent event names an agent id never created",
          "A task, mention, health check or usage event names an agent the log never "
-         "created; usually history from before the log's snapshot."),
+         "created; usually history from before the log's snapshot.",
+         "Ignore it if the agent predates the snapshot; else find what wrote the id."),
 )  # fmt: skip
 
 

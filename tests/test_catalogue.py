@@ -54,11 +54,23 @@ class TestCatalogue:
         assert all(key == rule.id for key, rule in RULES.items())
 
     def test_every_rule_has_a_summary_and_help(self) -> None:
-        """One line to summarise it, and a help text saying what to do."""
+        """One line to summarise it, and a help text saying what a finding means."""
         for rule in RULES.values():
             assert rule.summary
             assert not {"\n", "|"} & set(rule.summary)
             assert rule.help.endswith(".")
+
+    @pytest.mark.parametrize("rule", RULES.values(), ids=list(RULES))
+    def test_every_rule_says_what_to_do_in_one_sentence(self, rule: Rule) -> None:
+        """An imperative sentence that fits on one line under a finding as its explanation
+        does (80 characters): a capital first, one full stop, at its end; not in the help."""
+        action = rule.action
+        assert action[0].isupper()
+        assert action.endswith(".")
+        assert ". " not in action
+        assert "\n" not in action
+        assert len(action) <= 80
+        assert action not in rule.help
 
     def test_every_family_has_rules(self) -> None:
         """The families are a closed set, and none is empty."""

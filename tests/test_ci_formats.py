@@ -106,10 +106,18 @@ def test_junit_has_a_suite_per_input_and_a_case_per_rule(tmp_path: Path) -> None
     assert clean.get("failures") == "0"
     assert (missing.get("errors"), missing.find("testcase/error") is not None) == ("1", True)
     assert root.get("failures") == str(len(failing))
-    stale = crash.find("testcase[@name='stale-pid']/failure")
+    stale, path = crash.find("testcase[@name='stale-pid']/failure"), reports[0].path
     assert stale is not None
-    assert ":36: btucker-reviewer" in (stale.text or "")
-    assert ":60: " in (stale.text or "")
+    assert stale.get("message") == f"stale-pid: 2 findings: {RULES['stale-pid'].summary}"
+    assert (stale.text or "").splitlines() == [
+        f"{path}:36: warning stale-pid: btucker-reviewer (7e0aa489): AgentSessionNotFound took "
+        "it out of running but kept pid 51020 and set no stopped_at: it is neither running nor "
+        "stopped",
+        f"{path}:60: warning stale-pid: btucker-reviewer (74c627c5): AgentSessionNotFound took "
+        "it out of running but kept pid 52901 and set no stopped_at: it is neither running nor "
+        "stopped",
+        f"what to do: {RULES['stale-pid'].action}",
+    ]
 
 
 def test_junit_fail_on_error_moves_warnings_to_output() -> None:

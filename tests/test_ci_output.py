@@ -163,27 +163,36 @@ def test_jsonl_to_a_file_from_a_pool_and_with_unreadable_inputs(tmp_path: Path) 
 # --- statistics, quiet, exit-zero ----------------------------------------------------------
 
 
-def test_statistics_count_each_rule_most_first() -> None:
+def test_statistics_count_each_rule_errors_first_then_most_first() -> None:
     rows = rule_counts([check_path(os.path.join(ROOT, CRASH_LOOP))])
-    assert rows[:2] == [("duplicate-running-name", "warning", 2),
-                        ("session-not-found-ambiguous", "error", 2)]  # fmt: skip
+    assert rows[:2] == [("session-not-found-ambiguous", "error", 2),
+                        ("session-not-found-misattributed", "error", 2)]  # fmt: skip
     assert sum(count for _, _, count in rows) == 11
-    assert [-count for _, _, count in rows] == sorted(-count for _, _, count in rows)
+    order = {"error": 0, "warning": 1, "info": 2}
+    keys = [(order[severity], -count) for _, severity, count in rows]
+    assert keys == sorted(keys)
 
 
-def test_statistics_follow_the_text_report_or_stand_alone_with_quiet() -> None:
+def test_statistics_are_the_table_that_ends_the_text_report() -> None:
+    """The text report always ends with it, before the summary line (--statistics adds no
+    second copy); with -q it comes before the summary line; after a github report it
+    follows; after a report for tools it goes to standard error."""
     table = (
-        "2  duplicate-running-name           warning\n"
-        "2  session-not-found-ambiguous      error\n"
-        "2  session-not-found-misattributed  error\n"
-        "2  stale-pid                        warning\n"
-        "1  limbo-unresolved                 error\n"
-        "1  resume-loop                      error\n"
-        "1  stale-session-resumed            error\n"
+        "2  error    session-not-found-ambiguous\n"
+        "2  error    session-not-found-misattributed\n"
+        "1  error    limbo-unresolved\n"
+        "1  error    resume-loop\n"
+        "1  error    stale-session-resumed\n"
+        "2  warning  duplicate-running-name\n"
+        "2  warning  stale-pid\n"
     )
-    full = run_cli("check", CRASH_LOOP, "--statistics")
-    assert full.stdout.endswith(SUMMARY + table)
-    assert run_cli("check", CRASH_LOOP, "--statistics", "-q").stdout == table
+    plain = run_cli("check", CRASH_LOOP).stdout
+    assert plain.endswith("\n\n" + table + SUMMARY)
+    assert run_cli("check", CRASH_LOOP, "--statistics").stdout == plain
+    assert run_cli("check", CRASH_LOOP, "--statistics", "-q").stdout == table + SUMMARY
+    github = run_cli("check", CRASH_LOOP, "--statistics", "--format", "github").stdout
+    assert github.startswith("::")
+    assert github.endswith("\n" + table)
     tool = run_cli("check", CRASH_LOOP, "--statistics", "--format", "json")
     assert (json.loads(tool.stdout)["summary"]["error"], tool.stderr) == (7, table)
     assert run_cli("check", CLEAN, "--statistics", "-q").stdout == ""

@@ -72,7 +72,7 @@ def test_text(named: tuple[str, str]) -> None:
     path, shown = named
     lines = _clean(lifecheck("check", path, "--no-explain")).splitlines()
     assert lines[0].startswith(f"{shown} (1 event, ")
-    findings = [line for line in lines if "unknown-agent" in line]
+    findings = [line for line in lines if line.startswith("  ") and "unknown-agent" in line]
     assert 1 == len(findings)
     assert findings[0].startswith(f"  {shown}:1: error unknown-agent: ")
 

@@ -31,11 +31,11 @@ def test_the_table_lists_every_rule_aligned_in_catalogue_order() -> None:
 
 
 def test_json_lists_the_catalogue() -> None:
-    """``--format json``: every rule's id, severity, family, summary and help."""
+    """``--format json``: every rule's id, severity, family, summary, help and action."""
     result = _run("rules", "--format", "json")
     assert [
         {"id": r.id, "severity": str(r.severity), "family": str(r.family), "summary": r.summary,
-         "help": r.help}
+         "help": r.help, "action": r.action}
         for r in RULES.values()
     ] == json.loads(result.output)  # fmt: skip
 
@@ -48,6 +48,7 @@ def test_a_rule_shows_its_help_and_a_log_that_gives_it(rule: str, tmp_path: Path
     chosen, example = RULES[rule], EXAMPLES[rule]
     assert text.startswith(f"{rule} ({chosen.severity}, {chosen.family} rule): {chosen.summary}")
     assert " ".join(chosen.help.split()) in " ".join(text.split())
+    assert f"What to do: {chosen.action}" in " ".join(text.split())
     lines = [line for line in text.splitlines() if line.startswith("{")]
     assert example.files[LOG] == "".join(f"{line}\n" for line in lines)
     (tmp_path / LOG).write_text(example.files[LOG])

@@ -1,5 +1,6 @@
 """What ``lifecheck check`` offers CI: where settings come from, the per-rule counts, the
-quiet and exit-zero modes, and the JSON Lines report written as the findings are found."""
+quiet and exit-zero modes, the summary line on standard error when the report goes to a
+file, and the JSON Lines report written as the findings are found."""
 
 from __future__ import annotations
 
@@ -21,15 +22,21 @@ F = TypeVar("F", bound=Callable[..., object])
 _FOR_PEOPLE = ("text", "github")
 
 
+def _found(reports: Sequence[InputReport]) -> bool:
+    """Whether there is anything to say: a finding, or an input that could not be read."""
+    return any(severities(r).total() or r.error is not None for r in reports)
+
+
 def ci_options(command: F) -> F:
     """--statistics, -q/--quiet, --exit-zero, --config, --isolated and --show-settings."""
     options = [
         click.option("--statistics", is_flag=True,
-                     help="Count the findings of each rule (most first), after a text or "
-                     "github report; on standard error after the other formats."),
+                     help="Count the findings of each rule (errors first, then most "
+                     "first), as the text report ends: after a github report, on standard "
+                     "error after the other formats, and before the summary line with -q."),
         click.option("-q", "--quiet", is_flag=True,
                      help="Text report: only the summary line, and nothing when nothing is "
-                     "found and every input was read."),
+                     "found and every input was read (with -o, on standard error too)."),
         click.option("--exit-zero", is_flag=True,
                      help="Exit 0 even with findings (an unreadable input is still 2)."),
         click.option("--config", type=click.Path(dir_okay=False), metavar="FILE",
@@ -61,13 +68,14 @@ def streamed_jsonl(
 def after_report(
     reports: Sequence[InputReport], semantics: str, output: str, quiet: bool, statistics: bool
 ) -> Iterator[bytes]:
-    """What follows a report on its output: with -q, the text summary (when something was
-    found or an input could not be read), unless --statistics replaces it; the statistics
-    after a report for people."""
-    found = any(severities(r).total() or r.error is not None for r in reports)
-    if output == "text" and quiet and found and not statistics:
+    """What follows a report on its output: with -q, the text report's summary line (when
+    something was found or an input could not be read), after the statistics with
+    --statistics; the statistics after a github report (the text report ends with them)."""
+    if output == "text" and quiet and _found(reports):
+        if statistics:
+            yield from (line.encode() for line in statistics_lines(reports))
         yield (summary(reports, semantics) + "\n").encode()
-    if statistics and output in _FOR_PEOPLE:
+    if statistics and output == "github":
         yield from (line.encode() for line in statistics_lines(reports))
 
 
@@ -75,3 +83,13 @@ def statistics_aside(reports: Sequence[InputReport], output: str) -> None:
     """The statistics of a report for tools, on standard error: its output stays valid."""
     if output not in _FOR_PEOPLE:
         click.echo("".join(statistics_lines(reports)), err=True, nl=False)
+
+
+def summary_aside(
+    reports: Sequence[InputReport], semantics: str, target: str | None, quiet: bool
+) -> None:
+    """With the report in a file (``-o``), its summary line on standard error, so that a CI
+    log shows what was found; with -q, only when something was found or an input could not
+    be read, as -q prints it."""
+    if target is not None and (_found(reports) or not quiet):
+        click.echo(summary(reports, semantics), err=True)

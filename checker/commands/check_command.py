@@ -17,6 +17,7 @@ from lifecheck.checker.commands.check_ci import (
     ci_options,
     statistics_aside,
     streamed_jsonl,
+    summary_aside,
 )
 from lifecheck.checker.commands.common import (
     EXIT_FINDINGS,
@@ -111,8 +112,10 @@ each comes from.
 @click.option(
     "--explain/--no-explain",
     default=None,
-    help="Explain every finding in the text report (default: the first five), or none. "
-    "JSON and SARIF always carry the explanations.",
+    help="Explain every finding of the text report (default: the first five), or none; an "
+    "explanation that would only repeat the finding's line is left out. --no-explain also "
+    "leaves out the 'what to do' line each rule gets once. JSON and SARIF always carry the "
+    "explanations.",
 )
 @click.option(
     "--exact",
@@ -197,6 +200,7 @@ def check(
                     break
     if statistics:
         statistics_aside(reports, output)
+    summary_aside(reports, semantics, target, quiet)
     sys.exit(code)
 
 

@@ -57,7 +57,7 @@ def rules(rule: str | None, output: str) -> None:
 
 def _fields(rule: Rule) -> dict[str, str]:
     return {"id": rule.id, "severity": rule.severity, "family": rule.family,
-            "summary": rule.summary, "help": rule.help}  # fmt: skip
+            "summary": rule.summary, "help": rule.help, "action": rule.action}  # fmt: skip
 
 
 def _example_fields(example: Example) -> dict[str, object]:
@@ -77,7 +77,8 @@ def _table() -> str:
 
 
 def _help(rule: Rule, example: Example) -> str:
-    """The rule's id, severity, family and summary, its help, and its example input."""
+    """The rule's id, severity, family and summary, its help, what to do, and its example
+    input."""
     semantics = f" --semantics {example.semantics}" if example.semantics else ""
     if example.is_store:
         intro = (f"A minimal failing store: a directory DIR holding these files; "
@@ -91,6 +92,7 @@ def _help(rule: Rule, example: Example) -> str:
     parts = [
         f"{rule.id} ({rule.severity}, {rule.family} rule): {rule.summary}",
         textwrap.fill(rule.help, _WIDTH),
+        textwrap.fill(f"What to do: {rule.action}", _WIDTH),
         textwrap.fill(intro, _WIDTH) + shown.rstrip("\n"),
         *([textwrap.fill(f"Checking it also reports {also}, which no input giving {rule.id} "
                          "avoids.", _WIDTH)] if also else []),

@@ -1,14 +1,18 @@
-"""The JUnit XML report: one test suite per input, one test case per rule of the catalogue."""
+"""The JUnit XML report: one test suite per input, one test case per rule of the catalogue.
+
+A failing case's message is ``RULE: N findings: SUMMARY``; its text has a line per finding
+as the text report writes it (``path:line: severity rule: name (short id): message``), then
+what to do about the rule.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from lifecheck.checker.reading.echo import capped
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.printable import printable
-from lifecheck.checker.reports.text import where
+from lifecheck.checker.reports.text import render_finding
 from lifecheck.checker.rules.findings import Finding
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
@@ -50,14 +54,14 @@ def _rule_cases(suite: ET.Element, report: InputReport, fail_on: Severity) -> di
         found = by_rule.get(rule.id, [])
         if not found:
             continue
-        text = "\n".join(map(_line, found))
+        text = "\n".join(map(render_finding, found))  # printable: the XML stays valid
         severity = found[0].severity  # the rule's, unless the policy set another
         if _RANK[severity] >= _RANK[fail_on]:
             failures += 1
             count = f"{len(found)} finding{'s' if len(found) > 1 else ''}"
-            failure = ET.SubElement(case, "failure", message=f"{count}: {rule.summary}",
-                                    type=str(severity))  # fmt: skip
-            failure.text = text
+            failure = ET.SubElement(case, "failure", type=str(severity),
+                                    message=f"{rule.id}: {count}: {rule.summary}")  # fmt: skip
+            failure.text = f"{text}\nwhat to do: {rule.action}"
         else:
             ET.SubElement(case, "system-out").text = text
     return {"tests": len(RULES), "failures": failures, "errors": 0}
@@ -67,9 +71,3 @@ def _input_error(suite: ET.Element, report: InputReport) -> dict[str, int]:
     case = ET.SubElement(suite, "testcase", classname="lifecheck", name="read")
     ET.SubElement(case, "error", message=printable(report.error or ""), type="unreadable")
     return {"tests": 1, "failures": 0, "errors": 1}
-
-
-def _line(finding: Finding) -> str:
-    """One line of a test case's text: printable, so that the XML stays valid."""
-    who = f" {printable(capped(finding.agent_name))}" if finding.agent_name else ""
-    return f"{where(finding)}:{who} {printable(finding.message)}"

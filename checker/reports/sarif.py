@@ -65,7 +65,7 @@ def _descriptor(rule_id: RuleId) -> dict[str, Any]:
         "name": "".join(word.capitalize() for word in rule.id.split("-")),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.help},
-        "help": {"text": f"{rule.summary}. {rule.help}"},
+        "help": {"text": f"{rule.summary}. {rule.help} {rule.action}"},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
     }
 

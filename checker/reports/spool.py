@@ -51,8 +51,9 @@ class _Run:
 class Findings(Sequence[Finding]):
     """Findings in report order, appended as found; iterable any number of times.
 
-    ``counts`` has the number of findings by severity and ``rules`` by rule, kept as they
-    are appended, so a summary needs no pass over them. ``listener``, if any, is handed
+    ``counts`` has the number of findings by severity and ``rules`` by rule (with each
+    rule's severity in ``rule_severity``), kept as they are appended, so a summary needs no
+    pass over them. ``listener``, if any, is handed
     each finding as it is appended (a report written as the findings are found).
     """
 
@@ -68,6 +69,7 @@ class Findings(Sequence[Finding]):
         self._length = 0
         self.counts: Counter[Severity] = Counter()
         self.rules: Counter[str] = Counter()
+        self.rule_severity: dict[str, Severity] = {}
         for finding in findings:
             self.append(finding)
 
@@ -85,8 +87,10 @@ class Findings(Sequence[Finding]):
             if len(run.buffer) >= KEPT:
                 self._write(run)
         self._length += 1
-        self.counts[finding.severity] += 1
+        severity = finding.severity
+        self.counts[severity] += 1
         self.rules[finding.rule] += 1
+        self.rule_severity[finding.rule] = severity
         if self._listener is not None:
             self._listener(finding)
 

@@ -12,17 +12,13 @@ from typing import Any
 import msgspec
 
 from lifecheck.checker.reading.echo import capped
+from lifecheck.checker.reports.colours import SEVERITY_COLOURS, paint
 from lifecheck.checker.reports.data import InputReport, severities
 from lifecheck.checker.reports.jsonstream import streamed
 from lifecheck.checker.reports.printable import printable
+from lifecheck.checker.reports.statistics import statistics_lines
 from lifecheck.checker.rules.findings import Finding, short_id
-from lifecheck.spec.catalogue import Severity
-
-_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-
-
-def _paint(text: str, code: str, colour: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+from lifecheck.spec.catalogue import RULES, Severity
 
 
 def _plural(count: int, word: str) -> str:
@@ -45,7 +41,7 @@ def where(finding: Finding) -> str:
 def render_finding(finding: Finding, *, colour: bool = False) -> str:
     """``path:line: severity rule: agent: message`` on one line."""
     severity = finding.severity
-    head = _paint(f"{severity} {finding.rule}", _COLOURS[severity], colour)
+    head = paint(f"{severity} {finding.rule}", SEVERITY_COLOURS[severity], colour)
     agent = printable(_agent(finding))
     message = printable(finding.message)
     return f"{where(finding)}: {head}: " + (f"{agent}: " if agent else "") + message
@@ -62,8 +58,11 @@ def render_text(
     colour: bool = False,
     explain: int | None = EXPLAINED,
 ) -> str:
-    """Findings grouped by input, then one summary line. The first ``explain`` findings
-    (all when ``None``) carry their explanation, indented under them."""
+    """Findings grouped by input, then the count of each rule and one summary line.
+
+    The first ``explain`` findings (all when ``None``) carry their explanation, indented
+    under them, where it adds to the finding's line (:func:`adds_to_message`); unless
+    ``explain`` is 0, the first finding of each rule says what to do about the rule."""
     return "".join(text_lines(reports, semantics, colour=colour, explain=explain))
 
 
@@ -77,6 +76,7 @@ def text_lines(
     """:func:`render_text` a line at a time (each ending in a newline), as the findings are
     read: memory does not grow with their number."""
     left = explain
+    advised: set[str] = set()  # once per rule: a long report stays a list of findings
     readable = [report for report in reports if report.error is None]
     if not readable:  # the CLI has already said why on stderr, one line per input
         return
@@ -89,9 +89,9 @@ def text_lines(
         replayed = f": {' + '.join(files)}" if report.log != report.path else ""
         outcome = f" ({stats})"
         if not report.daemon_starts:
-            failed = _paint("the daemon will not start", _COLOURS[Severity.ERROR], colour)
+            failed = paint("the daemon will not start", SEVERITY_COLOURS[Severity.ERROR], colour)
             outcome = f": {failed} (its recovery fails; nothing replayed)"
-        yield f"{_paint(printable(report.path), '1', colour)}{replayed}{outcome}\n"
+        yield f"{paint(printable(report.path), '1', colour)}{replayed}{outcome}\n"
         notes = [f"  note: {printable(note)}\n" for note in report.notes]
         if report.daemon_starts:
             yield from notes
@@ -101,14 +101,25 @@ def text_lines(
             yield f"  {render_finding(finding, colour=colour)}\n"
             explanation = finding.explanation if left is None or left > 0 else None
             if explanation:  # told only for the findings shown explained
-                for sentence in explanation.splitlines():
-                    for row in textwrap.wrap(printable(sentence), 92, subsequent_indent="  "):
-                        yield f"      {row}\n"
+                if adds_to_message(explanation):
+                    for sentence in explanation.splitlines():
+                        for row in textwrap.wrap(printable(sentence), 92, subsequent_indent="  "):
+                            yield f"      {row}\n"
                 left = None if left is None else left - 1
+            if explain != 0 and finding.rule not in advised:
+                advised.add(finding.rule)
+                yield f"      {paint('what to do:', '32', colour)} {RULES[finding.rule].action}\n"
         if not report.daemon_starts:
             yield from notes
         yield "\n"
+    yield from statistics_lines(reports, colour=colour)
     yield summary(reports, semantics) + "\n"
+
+
+def adds_to_message(explanation: str) -> bool:
+    """Whether an explanation says more than its finding's line: a line (a record's past,
+    a dead session) before its final ``Then``, which restates the finding's message."""
+    return "\n" in explanation
 
 
 def summary(reports: Sequence[InputReport], semantics: str) -> str:
