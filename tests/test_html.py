@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from lifecheck.checker import check_path
+from lifecheck.checker.check import trace_overlay
 from lifecheck.checker.reports import html_findings
 from lifecheck.checker.reports.data import InputReport
 from lifecheck.checker.reports.diagrams import overlay_from, render_diagram
@@ -219,6 +220,7 @@ def test_many_findings_are_grouped_by_rule_errors_open(tmp_path: Path) -> None:
     lines = re.findall(r">line (\d+)</td>", groups["stop-not-running"])
     assert lines == [str(n) for n in range(2, 27)]  # report order
     assert "The first" not in page
+    _checked(_html(EXAMPLE, _many(tmp_path)))  # two inputs: ids stay unique
 
 
 def test_each_group_shows_at_most_its_first_rows(
@@ -299,8 +301,8 @@ def test_a_record_loaded_in_a_forbidden_state_is_counted(tmp_path: Path) -> None
     assert limbo_box is not None
     assert 'penwidth="2"' in limbo_box[1]
     assert "dashed" not in limbo_box[1]
-    plain_log = check_path(str(EXAMPLE))
-    assert plain_log.loaded == {}
+    assert trace_overlay(str(directory), "d11b83e").loaded == {"limbo": 1}  # diagram --trace
+    assert check_path(str(EXAMPLE)).loaded == {}
 
 
 @needs_dot
