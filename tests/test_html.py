@@ -315,4 +315,7 @@ def test_the_diagram_can_fill_the_window_or_be_saved(tmp_path: Path) -> None:
     )
     assert saved is not None
     svg = base64.b64decode(saved[1]).decode()
-    assert svg[svg.index("<svg") :] in page
+    inline = page[page.index("<div class='diagram'") :]
+    texts = re.compile(r"<text[^>]*>([^<]*)</text>")
+    assert texts.findall(svg) == texts.findall(inline)  # the same drawing
+    assert "id='i0-node1'" in inline  # its ids made the input's

@@ -11,6 +11,7 @@ report data alone (check with ``timelines=True``): no input is read again.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 
@@ -41,6 +42,9 @@ pre { background: #f6f8fa; padding: .6em; overflow-x: auto; white-space: pre-wra
 .diagram:target .close { display: block; position: sticky; top: 0; left: 0; padding: .4em;
   background: #fff; width: max-content; }
 """
+
+#: An id Graphviz gives an element of the SVG (``<g id="node1" ...``).
+_SVG_ID = re.compile(r'(<\w+) id="([^"]*)"')
 
 
 def to_html(reports: Sequence[InputReport], semantics: str) -> bytes:
@@ -128,7 +132,9 @@ def _diagram(report: InputReport, semantics: str, anchor: str) -> str:
             f"<pre>{escape(mermaid)}</pre>"
         )
     text = svg.decode()
-    drawn = text[text.index("<svg") :]  # inline: drop the XML prolog and doctype
+    # Inline: no XML prolog or doctype, and the ids Graphviz gives (node1, ...) made this
+    # input's, or a page of several inputs would repeat them.
+    drawn = _SVG_ID.sub(rf"\1 id='{anchor}-\2'", text[text.index("<svg") :])
     saved = base64.b64encode(svg).decode()
     links = (
         f"<p><a href='#{anchor}-diagram'>Fill the window</a> · "
