@@ -71,7 +71,8 @@ def check_path(
     big log in that many processes (from ``pool``, by default a plain process pool);
     ``progress`` makes a meter for each log read; ``timelines`` keeps the timelines of the
     :data:`TIMELINES` agents with most findings; ``coverage`` counts the spec transitions
-    taken and states entered (``taken``, ``entered``; about 7% of a busy log's time);
+    taken and states entered or loaded from a snapshot (``taken``, ``entered``, ``loaded``;
+    about 7% of a busy log's time);
     ``policy`` picks the findings reported and their severities (by default all, as they are);
     ``root`` is the folder fingerprints take paths from (:func:`identity_of`).
     ``on_finding`` is handed each finding reported as it is found, in the order the checks
@@ -108,6 +109,7 @@ def check_path(
         notes=source.notes,
         taken=counted[0].taken if counted and starts else {},
         entered=counted[0].entered if counted and starts else {},
+        loaded=counted[0].from_snapshot if counted and starts else {},
         timelines=() if recorder is None or not starts else _most_found(recorder, findings),
     )
 
@@ -311,7 +313,8 @@ def trace_overlay(
         steps = (coverage.steps or {}).get(agent_id, [])
         chosen = AgentPath(agent_id, replay.index.by_id[agent_id].name, steps)
     taken, entered = coverage.taken, coverage.entered
-    return overlay_from(semantics, label or path, events, taken, entered, chosen)
+    return overlay_from(semantics, label or path, events, taken, entered, chosen,
+                        loaded=coverage.from_snapshot)  # fmt: skip
 
 
 def record_of(index: AgentIndex, agent: str, where: str) -> str:

@@ -25,6 +25,9 @@ RED, GREY, BLUE, INK = "#c62828", "#9e9e9e", "#1565c0", "#37474f"
 
 #: How much a diagram draws: "glance" (the default) or "full".
 DETAILS = ("glance", "full")
+#: What a state's "loaded" count means, for the legend of a trace from a store.
+LOADED = "loaded N×: records the snapshot held in that state when the log began"
+
 #: What a diagram at a glance leaves out, as its legend says, a line each.
 LEFT_OUT = (
     "Not drawn: events that change nothing, forbidden transitions",
@@ -41,12 +44,14 @@ class Overlay:
     """What a recorded log did on the graph.
 
     ``counts``: times each transition was taken. ``entered``: times each state was entered
-    from another state. ``steps``: for one agent, the (step, line) pairs at which it took
-    each transition. ``title`` replaces the graph's name.
+    from another state. ``loaded``: records a snapshot held in each state when the log
+    began (not entered by any transition). ``steps``: for one agent, the (step, line) pairs
+    at which it took each transition. ``title`` replaces the graph's name.
     """
 
     counts: Mapping[Transition, int] = field(default_factory=dict)
     entered: Mapping[str, int] = field(default_factory=dict)
+    loaded: Mapping[str, int] = field(default_factory=dict)
     steps: Mapping[Transition, Sequence[tuple[int, int]]] = field(default_factory=dict)
     title: str = ""
 
@@ -109,10 +114,13 @@ def arrows(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> list[Arrow]:
 
 
 def state_label(state: State, overlay: Overlay | None = None) -> str:
-    """``limbo (stale-pid)``, with how often the log entered it."""
+    """``limbo (stale-pid)``, with how often the log entered it (and how many records the
+    snapshot held in it, if any)."""
     text = state.name if state.rule in (None, state.name) else f"{state.name} ({state.rule})"
     if overlay is not None:
         text += f" · entered {overlay.entered.get(state.name, 0)}×"
+        if loaded := overlay.loaded.get(state.name, 0):
+            text += f" · loaded {loaded}×"
     return text
 
 
@@ -207,6 +215,8 @@ def to_mermaid(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
         legend.append(
             "N× counts how often the log took a transition; ➜ #k l.n is --agent step k at line n."
         )
+    if overlay is not None and overlay.loaded:
+        legend.append(LOADED)
     legend += g.graph.get("left_out", ())
     lines += [f"    note right of {_mid(g.graph['initial'])}"]
     lines += [f"        {_mtext(text)}" for text in legend]
@@ -278,7 +288,7 @@ def to_dot(g: nx.MultiDiGraph, overlay: Overlay | None = None) -> str:
         attrs = {"color": colour}
         if state.forbidden:
             attrs |= {"fillcolor": "#ffebee", "penwidth": "2"}
-            if overlay is not None and not overlay.entered.get(name):
+            if overlay is not None and not (overlay.entered.get(name) or overlay.loaded.get(name)):
                 attrs |= {"style": "rounded,filled,dashed", "penwidth": "1"}
         elif name == g.graph["terminal"]:
             attrs["peripheries"] = "2"
@@ -309,8 +319,10 @@ def _legend(overlay: Overlay | None, left_out: Sequence[str]) -> list[str]:
         f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">{text}</FONT></TD></TR>'
         for text, colour, style in rows
     )
-    if left_out:
-        text = '<BR ALIGN="LEFT"/>'.join(html.escape(line, quote=False) for line in left_out)
+    notes = [LOADED] if overlay is not None and overlay.loaded else []
+    notes += left_out
+    if notes:
+        text = '<BR ALIGN="LEFT"/>'.join(html.escape(line, quote=False) for line in notes)
         cells += f'<TR><TD COLSPAN="2" ALIGN="LEFT">{text}<BR ALIGN="LEFT"/></TD></TR>'
     note = " (N× = times the log took it)" if overlay is not None else ""
     title = f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B>{note}</TD></TR>'

@@ -109,7 +109,7 @@ def test_html(named: tuple[str, str]) -> None:
     path, shown = named
     page = _clean(lifecheck("check", path, "--format", "html"))
     assert f"<h2>{escape(shown)}</h2>" in page
-    assert f"<td>{escape(shown)}:1</td>" in page
+    assert f"<td class='where' title='{escape(shown)}:1'>line 1</td>" in page
 
 
 def test_diagram_trace(named: tuple[str, str]) -> None:

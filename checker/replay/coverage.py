@@ -1,4 +1,5 @@
-"""Coverage: which spec transitions a replay took, and which states records entered."""
+"""Coverage: which spec transitions a replay took, which states records entered, and in
+which states a snapshot's records began."""
 
 from __future__ import annotations
 
@@ -10,15 +11,22 @@ from lifecheck.spec.tables import Outcome
 
 
 class Coverage(Observer):
-    """Counts transitions taken and states entered; with ``steps``, each record's path."""
+    """Counts transitions taken, states entered and the states a snapshot's records were
+    loaded in (``from_snapshot``: no transition took them there); with ``steps``, each
+    record's path."""
 
-    __slots__ = ("_taken", "entered", "steps")
+    __slots__ = ("_taken", "entered", "from_snapshot", "steps")
 
     def __init__(self, *, steps: bool = False) -> None:
         self._taken: defaultdict[Outcome, int] = defaultdict(int)  # counted by identity: cheap
         self.entered: Counter[str] = Counter()
+        self.from_snapshot: Counter[str] = Counter()
         #: agent id -> its (line, transition) path, kept only when asked for.
         self.steps: dict[str, list[tuple[int, Transition]]] | None = {} if steps else None
+
+    def loaded(self, agent_id: str, state: str) -> None:
+        """Count the state a snapshot's record starts in."""
+        self.from_snapshot[state] += 1
 
     def took(self, line: int, agent_id: str, outcome: Outcome) -> None:
         """Count the outcome (and keep the step when asked to)."""

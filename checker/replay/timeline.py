@@ -169,15 +169,15 @@ class TimelineRecorder:
         findings about each (and a parse error that stopped the replay) from ``findings``,
         the replay's final ones."""
         timelines = self._timelines
-        chosen = timelines.values() if agents is None else [timelines[a] for a in agents]
-        for timeline in chosen:
-            mine = self._known.get(timeline.agent, set())
-            # By value: past a few thousand, findings come back from disk as copies.
-            reported = {f for step in timeline.steps for f in step.findings}
-            for finding in findings:
-                if finding in reported:
-                    continue
-                if finding.rule == "parse-error" or _about(finding, timeline.agent, mine):
+        chosen = list(timelines.values()) if agents is None else [timelines[a] for a in agents]
+        mine = [self._known.get(timeline.agent, set()) for timeline in chosen]
+        # By value: past a few thousand, findings come back from disk as copies.
+        reported = [{f for step in t.steps for f in step.findings} for t in chosen]
+        for finding in findings:  # once: read back from disk, they are not cheap
+            for timeline, records, seen in zip(chosen, mine, reported, strict=True):
+                if (
+                    finding.rule == "parse-error" or _about(finding, timeline.agent, records)
+                ) and finding not in seen:
                     timeline.final.append(finding)
         return timelines if agents is None else {t.agent: t for t in chosen}
 

@@ -17,7 +17,8 @@ class InputReport:
     """The outcome for one input path: its findings, or why it could not be read.
 
     ``taken`` counts the spec transitions the replay took, ``entered`` the states records
-    moved into (what ``lifecheck coverage`` reports); ``timelines`` holds the agents'
+    moved into (what ``lifecheck coverage`` reports), ``loaded`` the states the snapshot's
+    records began in; ``timelines`` holds the agents'
     timelines when they were asked for (the HTML report shows them); ``hidden`` counts the
     findings a baseline hid (:class:`lifecheck.checker.rules.policy.Policy`).
     """
@@ -33,6 +34,7 @@ class InputReport:
     error: str | None = None
     taken: Mapping[Transition, int] = field(default_factory=dict)
     entered: Mapping[str, int] = field(default_factory=dict)
+    loaded: Mapping[str, int] = field(default_factory=dict)
     timelines: tuple[Timeline, ...] = ()
 
     @property

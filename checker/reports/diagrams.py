@@ -96,18 +96,22 @@ def overlay_from(
     taken: Mapping[Transition, int],
     entered: Mapping[str, int],
     path: AgentPath | None = None,
+    *,
+    loaded: Mapping[str, int] | None = None,
 ) -> Overlay:
-    """What a replay of ``events`` events did (``taken``, ``entered``), and with ``path``
-    that agent's numbered path."""
+    """What a replay of ``events`` events did (``taken``, ``entered``; ``loaded``: the
+    states its snapshot's records began in), and with ``path`` that agent's numbered path."""
     title = f"{LIFECYCLE.name} ({semantics}) · {label}: {events} events"
+    loaded = loaded or {}
     if path is None:
-        return Overlay(counts=taken, entered=entered, title=title)
+        return Overlay(counts=taken, entered=entered, loaded=loaded, title=title)
     steps: dict[Transition, list[tuple[int, int]]] = {}
     for number, (line, transition) in enumerate(path.steps, 1):
         steps.setdefault(transition, []).append((number, line))
     return Overlay(
         counts=taken,
         entered=entered,
+        loaded=loaded,
         steps=steps,
         title=f"{title} · path of {path.name} ({short_id(path.agent_id)})",
     )
