@@ -20,7 +20,7 @@ _COMMANDS = {
     "explain": ("investigate_commands", "Show one agent's timeline and its findings."),
     "generate": ("generate_command", "Write a realistic Midtown log, with faults if asked."),
     "lint": ("spec_commands", "Run the spec's self-checks and print its facts."),
-    "minimize": ("investigate_commands", "Shrink a log to a smallest one with that finding only."),
+    "minimize": ("investigate_commands", "Shrink a log to a smallest one that gives a finding."),
     "rules": ("rules_command", "List the rules, or show one with a log that breaks it."),
     "watch": ("watch_command", "Follow live logs and report each finding as its line lands."),
 }
