@@ -67,6 +67,18 @@ def test_the_page_holds_findings_explanations_timelines_and_diagram(tmp_path: Pa
     assert "<svg" in text or "stateDiagram-v2" in text
 
 
+def test_what_to_do_per_rule_and_explanations_only_where_they_add(tmp_path: Path) -> None:
+    """As in the text report: each rule broken says what to do; an explanation that would
+    only repeat its finding's message (resume-loop's) is left out."""
+    text = _page(tmp_path).read_text()
+    rules = text[text.index("<h3>Rules broken</h3>") : text.index("<h3>Findings</h3>")]
+    for rule in ("stale-pid", "resume-loop", "limbo-unresolved"):
+        assert escape(RULES[rule].action) in rules
+    loop = re.search(r"<tr[^>]*><td class='error'>error</td><td>resume-loop</td>.*?</tr>", text)
+    assert loop is not None
+    assert "explanation" not in loop[0]
+
+
 @needs_chromium
 def test_chromium_notices_console_errors(tmp_path: Path) -> None:
     """The check below can fail: a page that errs is seen to err."""

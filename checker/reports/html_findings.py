@@ -1,7 +1,8 @@
 """The HTML report's findings of one input: a summary per rule, then the findings.
 
-The summary has a row per rule broken, with its count and what it means, linking to the
-rule's findings. Up to :data:`GROUPED_ABOVE` findings stay one table in report order;
+The summary has a row per rule broken, with its count, what it means and what to do,
+linking to the rule's findings. An explanation is shown where it adds to its finding's
+message, as in the text report. Up to :data:`GROUPED_ABOVE` findings stay one table in report order;
 more are grouped by rule, a collapsible section each (errors open), in report order
 within a group, each showing at most :data:`SHOWN` rows: the page stays usable with tens
 of thousands of findings, and the JSON and SARIF reports hold them all.
@@ -15,7 +16,7 @@ from html import escape
 
 from lifecheck.checker.reports.printable import printable
 from lifecheck.checker.reports.spool import Findings
-from lifecheck.checker.reports.text import where
+from lifecheck.checker.reports.text import adds_to_message, where
 from lifecheck.checker.rules.findings import Finding, short_id
 from lifecheck.spec.catalogue import RULES, RuleId, Severity
 
@@ -64,10 +65,14 @@ def _summary(
     rows = "".join(
         f"<tr><td class='{shown[rule][0].severity}'>{shown[rule][0].severity}</td>"
         f"<td><a href='#{escape(anchor)}-{escape(rule)}'>{escape(rule)}</a></td>"
-        f"<td class='count'>{counts[rule]:,}</td><td>{escape(RULES[rule].summary)}</td></tr>"
+        f"<td class='count'>{counts[rule]:,}</td><td>{escape(RULES[rule].summary)}</td>"
+        f"<td>{escape(RULES[rule].action)}</td></tr>"
         for rule in order
     )
-    head = "<tr><th>Severity</th><th>Rule</th><th>Findings</th><th>What it means</th></tr>"
+    head = (
+        "<tr><th>Severity</th><th>Rule</th><th>Findings</th><th>What it means</th>"
+        "<th>What to do</th></tr>"
+    )
     return f"<h3>Rules broken</h3><table class='rules'>{head}{rows}</table>"
 
 
@@ -104,6 +109,8 @@ def _row(
     """A finding's row: its severity and rule (unless the table is the rule's), where, the
     agent, the message and the explanation."""
     explanation = finding.explanation
+    if explanation and not adds_to_message(explanation):
+        explanation = None  # it would repeat the message, as in the text report
     mark = "" if anchor is None else f" id='{escape(anchor)}'"
     head = (
         f"<td class='{finding.severity}'>{finding.severity}</td><td>{escape(finding.rule)}</td>"
