@@ -55,6 +55,8 @@ Examples:
   lifecheck diagram --trace log-0000.jsonl --format svg -o trace.svg
   lifecheck coverage log-0000.jsonl
   lifecheck generate --faults --seed 7 -o log.jsonl --expect expected.json
+  lifecheck watch                              # follow the live stores, report as found
+  lifecheck rules stale-pid                    # what a rule means and what to do
 
 Run 'lifecheck COMMAND --help' for each command's options and examples.""",
 )
