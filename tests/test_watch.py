@@ -48,6 +48,14 @@ def reported(watcher: Watcher) -> list[tuple[str, int | None]]:
     return sorted((f["rule"], f["line"]) for f in watcher.findings())
 
 
+def written(tmp_path: Path, count: int) -> DaemonWriter:
+    """A daemon that has written the example's first ``count`` lines to a new store."""
+    daemon = DaemonWriter(tmp_path / "events")
+    for line in LINES[:count]:
+        daemon.append(line)
+    return daemon
+
+
 @pytest.fixture
 def watchers() -> Iterator[list[Watcher]]:
     started: list[Watcher] = []
@@ -69,9 +77,7 @@ def test_the_pr_2330_loop_is_reported_as_it_is_written(
     """The findings so far, then each new one as its line is written (resume-loop at the
     third AgentSessionNotFound); Ctrl-C adds the end-of-replay ones, a summary, exit 130.
     Altogether: what `check` finds in the whole log, each once."""
-    daemon = DaemonWriter(tmp_path / "events")
-    for line in LINES[:30]:
-        daemon.append(line)
+    daemon = written(tmp_path, 30)
     watcher = watch(watchers, str(daemon.store), *(["--poll"] if polling else []))
     watcher.wait_err("following")
     assert "30 events" in watcher.err[0][1]
@@ -92,9 +98,7 @@ def test_the_pr_2330_loop_is_reported_as_it_is_written(
 
 
 def test_text_format_prints_findings_as_check_does(tmp_path: Path, watchers: list[Watcher]) -> None:
-    daemon = DaemonWriter(tmp_path / "events")
-    for line in LINES[:THIRD_NOT_FOUND]:
-        daemon.append(line)
+    daemon = written(tmp_path, THIRD_NOT_FOUND)
     watcher = Watcher([str(daemon.log), "--color", "never"])
     watchers.append(watcher)
     watcher.wait_err("following")
@@ -105,9 +109,7 @@ def test_text_format_prints_findings_as_check_does(tmp_path: Path, watchers: lis
 
 
 def test_a_torn_write_is_pending_until_its_newline(tmp_path: Path, watchers: list[Watcher]) -> None:
-    daemon = DaemonWriter(tmp_path / "events")
-    for line in LINES[:38]:
-        daemon.append(line)
+    daemon = written(tmp_path, 38)
     watcher = watch(watchers, str(daemon.store))
     watcher.wait_err("following")
     daemon.tear(LINES[38], 30)  # line 39, half written
@@ -153,9 +155,7 @@ def test_a_restart_that_rewrites_the_log_reports_nothing_twice(
 
 
 def test_a_snapshot_switch_is_followed(tmp_path: Path, watchers: list[Watcher]) -> None:
-    daemon = DaemonWriter(tmp_path / "events")
-    for line in LINES[:30]:
-        daemon.append(line)
+    daemon = written(tmp_path, 30)
     watcher = watch(watchers, str(daemon.store))
     watcher.wait_err("following")
     daemon.save_snapshot()
@@ -201,9 +201,7 @@ def test_a_store_deleted_is_said_once_and_followed_when_recreated(
 def test_new_only_and_fail_on(tmp_path: Path, watchers: list[Watcher]) -> None:
     """--new-only prints no finding of what is there, only how many; --fail-on error
     exits 1 at the first new error."""
-    daemon = DaemonWriter(tmp_path / "events")
-    for line in LINES[:THIRD_NOT_FOUND]:
-        daemon.append(line)
+    daemon = written(tmp_path, THIRD_NOT_FOUND)
     watcher = watch(watchers, str(daemon.store), "--new-only", "--fail-on", "error")
     watcher.wait_err("findings so far (not shown)")
     assert "5 findings so far" in watcher.err[0][1]
@@ -281,9 +279,7 @@ def test_selection_severities_and_a_baseline_apply_as_in_check(
 ) -> None:
     """--ignore, --severity and --baseline pick what watch reports, as they do for check:
     with the baseline of the first 40 lines, only what the daemon writes next is new."""
-    daemon = DaemonWriter(tmp_path / "events")
-    for line in LINES[:THIRD_NOT_FOUND]:
-        daemon.append(line)
+    daemon = written(tmp_path, THIRD_NOT_FOUND)
     baseline = tmp_path / "baseline.json"
     done = subprocess.run(
         [sys.executable, "-m", "lifecheck", "check", str(daemon.store), "--write-baseline",
